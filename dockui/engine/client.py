@@ -259,6 +259,36 @@ class DockerClient:
         data = await self._json("GET", "/system/df", params=params)
         return DiskUsage.from_api(data or {})
 
+    @asynccontextmanager
+    async def open_events(
+        self,
+        *,
+        filters: Filters | None = None,
+        since: str | int | None = None,
+        until: str | int | None = None,
+    ) -> AsyncIterator[AsyncIterator[Event]]:
+        """Subscribe, and only then hand over the iterator.
+
+        On return from `__aenter__` the engine has answered the request, so every event
+        from now on will be delivered: callers can list objects knowing nothing is missed.
+        """
+        params = _params(since=since, until=until, filters=encode_filters(filters))
+        async with self._stream(
+            "GET", "/events", params=params, headers={"Accept": "application/x-ndjson"}
+        ) as resp:
+
+            async def iterate() -> AsyncIterator[Event]:
+                try:
+                    async for obj in self._json_stream(resp):
+                        if isinstance(obj, dict):
+                            yield Event.from_api(obj)
+                except EngineError:
+                    raise
+                except Exception as exc:
+                    raise map_transport_error(exc, self.target.label) from exc
+
+            yield iterate()
+
     async def events(
         self,
         *,
