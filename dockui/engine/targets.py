@@ -179,9 +179,23 @@ def resolve_targets(
     cacert: str | None = None,
     cert: str | None = None,
     key: str | None = None,
+    context: str | None = None,
 ) -> list[Target]:
-    """The engines to talk to: every `-H`, else DOCKER_HOST, else the default socket."""
+    """The engines to talk to, in the docker CLI's order of precedence.
+
+    `--context` (comma-separated for several), then `-H` (repeatable), then DOCKER_HOST,
+    then DOCKER_CONTEXT or the store's `currentContext`, then the default socket.
+    """
+    from dockui.engine.contexts import current_context_name, load_context
+
     env = os.environ if env is None else env
+    if context and hosts:
+        raise TargetError("give either --context or -H, not both")
+    if context:
+        names = [n.strip() for n in context.split(",") if n.strip()]
+        if not names:
+            raise TargetError("--context needs a context name")
+        return [_context_target(load_context(n, env), env) for n in names]
     tls_settings = tls_from_settings(
         env=env, tlsverify=tlsverify, tls=tls, cacert=cacert, cert=cert, key=key
     )
@@ -189,4 +203,17 @@ def resolve_targets(
         return [parse_host(h, source="-H flag", tls=tls_settings) for h in hosts]
     if env.get("DOCKER_HOST"):
         return [parse_host(env["DOCKER_HOST"], source="DOCKER_HOST", tls=tls_settings)]
+    name = current_context_name(env)
+    if name != "default":
+        return [_context_target(load_context(name, env), env)]
     return [parse_host(DEFAULT_HOST, source="default socket", tls=tls_settings)]
+
+
+def _context_target(ctx: object, env: Mapping[str, str]) -> Target:
+    from dockui.engine.contexts import Context
+
+    assert isinstance(ctx, Context)
+    if ctx.name == "default":
+        tls_settings = tls_from_settings(env=env)
+        return parse_host(ctx.host, source="context default", tls=tls_settings)
+    return ctx.target()
