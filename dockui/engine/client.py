@@ -7,6 +7,7 @@ that close their connection when the consumer stops iterating (or is cancelled).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -20,6 +21,7 @@ from dockui.engine.errors import (
     EngineError,
     NotSupported,
     StreamError,
+    Unreachable,
     error_for_status,
     map_transport_error,
 )
@@ -35,6 +37,7 @@ from dockui.engine.models import (
     PruneResult,
     VolumeSummary,
 )
+from dockui.engine.ssh import SSHTunnel
 from dockui.engine.streams import JSONStreamDecoder, LogLine, LogLineAssembler, MuxDecoder
 from dockui.engine.targets import Target
 from dockui.engine.transport import Pools, make_pools
@@ -108,6 +111,7 @@ class DockerClient:
         self.api_version = ""
         self.ping_info: Ping | None = None
         self._pools: Pools | None = None
+        self._tunnel: SSHTunnel | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -126,7 +130,20 @@ class DockerClient:
 
     async def connect(self) -> Ping:
         """Ping the engine and negotiate the API version (lower of theirs and ours)."""
-        ping = await self.ping()
+        if self.target.scheme == "ssh":
+            await self._ensure_tunnel()
+        try:
+            ping = await self.ping()
+        except Unreachable:
+            if self._tunnel is None:
+                raise
+            # ssh reports a refused remote socket on stderr just after closing the
+            # channel: give its reader a moment so the user gets the precise reason.
+            await asyncio.sleep(0.3)
+            reason = self._tunnel.remote_failure()
+            if reason is None:
+                raise
+            raise reason from None
         if not ping.api_version:
             raise APIVersionError(
                 f"the engine at {self.target.label} did not report an API version"
@@ -140,10 +157,32 @@ class DockerClient:
         self.ping_info = ping
         return ping
 
+    async def _ensure_tunnel(self) -> None:
+        if self._tunnel is not None and self._tunnel.alive:
+            return
+        if self._pools is not None:
+            await self._pools.aclose()
+            self._pools = None
+        if self._tunnel is not None:
+            await self._tunnel.close()
+        self._tunnel = SSHTunnel(self.target)
+        path = await self._tunnel.start()
+        self._pools = make_pools(self.target, uds=path)
+
+    def _transport_error(self, exc: BaseException) -> EngineError:
+        if self._tunnel is not None:
+            reason = self._tunnel.remote_failure()
+            if reason is not None:
+                return reason
+        return map_transport_error(exc, self.target.label)
+
     async def aclose(self) -> None:
         if self._pools is not None:
             await self._pools.aclose()
             self._pools = None
+        if self._tunnel is not None:
+            await self._tunnel.close()
+            self._tunnel = None
 
     @property
     def is_podman(self) -> bool:
@@ -180,7 +219,7 @@ class DockerClient:
         except EngineError:
             raise
         except Exception as exc:
-            raise map_transport_error(exc, self.target.label) from exc
+            raise self._transport_error(exc) from exc
         if resp.status_code >= 400 or (resp.status_code == 304 and not ok_304):
             raise error_for_status(resp.status_code, resp.content, what=what or f"{method} {path}")
         return resp
@@ -218,7 +257,7 @@ class DockerClient:
         except EngineError:
             raise
         except Exception as exc:
-            raise map_transport_error(exc, self.target.label) from exc
+            raise self._transport_error(exc) from exc
 
     async def _json_stream(self, resp: httpx.Response) -> AsyncIterator[Any]:
         decoder = JSONStreamDecoder()
@@ -285,7 +324,7 @@ class DockerClient:
                 except EngineError:
                     raise
                 except Exception as exc:
-                    raise map_transport_error(exc, self.target.label) from exc
+                    raise self._transport_error(exc) from exc
 
             yield iterate()
 

@@ -48,19 +48,22 @@ class Pools:
         await self.streams.aclose()
 
 
-def make_pools(target: Target, *, rest_connections: int = REST_CONNECTIONS) -> Pools:
-    """Build the two pools for a target (no I/O happens here)."""
-    if target.scheme == "ssh":
-        raise NotSupported(
-            f"ssh targets ({target.url}) are not supported yet",
-            hint="forward the socket with `ssh -L /tmp/d.sock:/var/run/docker.sock host` and use -H unix:///tmp/d.sock",
-        )
+def make_pools(
+    target: Target, *, rest_connections: int = REST_CONNECTIONS, uds: str | None = None
+) -> Pools:
+    """Build the two pools for a target (no I/O happens here).
+
+    `uds` replaces the target's address with a local socket (an ssh tunnel's end).
+    """
+    if target.scheme == "ssh" and uds is None:
+        raise NotSupported(f"ssh target {target.url} needs its tunnel started first")
     verify: ssl.SSLContext | bool = False
-    if target.scheme == "unix":
+    if target.scheme in ("unix", "ssh"):
         base_url = "http://docker"
+        path = uds or target.address
 
         def transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-            return httpx.AsyncHTTPTransport(uds=target.address, limits=limits)
+            return httpx.AsyncHTTPTransport(uds=path, limits=limits)
     else:
         if target.tls is not None:
             base_url = f"https://{target.address}"
