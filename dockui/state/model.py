@@ -73,6 +73,10 @@ EVENT_FILTERS: dict[str, list[str]] = {
         "mount",
         "unmount",
         "remove",
+        # Podman's names for the same transitions
+        "died",
+        "cleanup",
+        "init",
     ],
 }
 
