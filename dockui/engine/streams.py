@@ -112,6 +112,9 @@ class LogLine:
 
 # The json-file driver splits lines longer than 16 KiB into 16384-byte pieces.
 MAX_JOINED_LINE = 1 << 20
+# An RFC 3339 timestamp prefix: at most this long, made of only these bytes.
+_MAX_STAMP = 40
+_STAMP_BYTES = b"0123456789-:.TZ+"
 
 
 class LogLineAssembler:
@@ -129,6 +132,7 @@ class LogLineAssembler:
         self._stamp: dict[int, str] = {}
         self._trunc: dict[int, bool] = {}
         self._at_fragment_start: dict[int, bool] = {}
+        self._stamp_head: dict[int, bytes] = {}  # TTY: a line's timestamp cut by a chunk end
 
     def feed(self, stream: int, data: bytes, *, framed: bool = True) -> list[LogLine]:
         """Add one frame's payload (framed) or a raw chunk (TTY); return completed lines."""
@@ -155,9 +159,17 @@ class LogLineAssembler:
         if not self.timestamps:
             self._append(stream, data, out)
             return
+        pending = self._stamp_head.pop(stream, b"")
+        if pending:
+            data = pending + data
         start = 0
         while start < len(data):
             if self._at_fragment_start.get(stream, True):
+                rest = data[start:]
+                if len(rest) < _MAX_STAMP and not rest.strip(_STAMP_BYTES):
+                    # A timestamp cut by the chunk boundary: wait for the rest of it.
+                    self._stamp_head[stream] = rest
+                    return
                 sp = data.find(b" ", start)
                 nl = data.find(b"\n", start)
                 if sp != -1 and (nl == -1 or sp < nl) and data[start : start + 4].isdigit():
@@ -202,6 +214,9 @@ class LogLineAssembler:
 
     def flush(self) -> list[LogLine]:
         """The unterminated remainder of each stream (end of a non-follow log)."""
+        for stream, head in self._stamp_head.items():
+            self._partial.setdefault(stream, bytearray()).extend(head)
+        self._stamp_head.clear()
         out = [self._emit(s, b) for s, b in self._partial.items() if b]
         self._partial.clear()
         return out
