@@ -67,6 +67,8 @@ def _windows_cpu(sample: dict[str, Any], prev: dict[str, Any] | None) -> float |
 def memory_used(mem: dict[str, Any] | None) -> int:
     """Memory usage minus the page cache the kernel can reclaim, as the CLI computes it."""
     mem = mem or {}
+    if "privateworkingset" in mem:  # Windows: the CLI shows the private working set
+        return int(_num(mem.get("privateworkingset")))
     usage = int(_num(mem.get("usage")))
     stats = mem.get("stats") or {}
     if "total_inactive_file" in stats:  # cgroup v1
