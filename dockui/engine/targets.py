@@ -141,8 +141,15 @@ def tls_from_settings(
     `--tls` or `DOCKER_TLS` turn on encryption without verifying the server. Cert files
     default to `DOCKER_CERT_PATH` (default `~/.docker`) / ca.pem, cert.pem, key.pem.
     """
-    verify = bool(tlsverify) or bool(env.get("DOCKER_TLS_VERIFY"))
-    encrypt = verify or bool(tls) or bool(env.get("DOCKER_TLS")) or any((cacert, cert, key))
+    # An explicit --tlsverify=false beats DOCKER_TLS_VERIFY and still means TLS, as in the CLI.
+    verify = bool(env.get("DOCKER_TLS_VERIFY")) if tlsverify is None else tlsverify
+    encrypt = (
+        verify
+        or tlsverify is not None
+        or bool(tls)
+        or bool(env.get("DOCKER_TLS"))
+        or any((cacert, cert, key))
+    )
     if not encrypt:
         return None
     if not verify and (tlsverify is None and cacert):
