@@ -44,8 +44,8 @@ _SEQUENCE = re.compile(
     r"|\x1b[ -/]*[0-~]?"
 )
 
-# C0 except TAB, DEL, C1.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# C0 except TAB, DEL, C1 (runs at once: they are removed, not marked).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]+")
 # Lone surrogates (from surrogateescape decoding) would make the terminal writer raise.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Control characters and surrogates together, for `clean`, which marks both with U+FFFD.
@@ -162,6 +162,7 @@ for _n in range(8):
     _ATTRIBUTES[100 + _n] = Style(bgcolor=Color.from_ansi(_n + 8))
 
 _MAX_PARAM_DIGITS = 6  # longer numbers are garbage (and int() refuses > 4300 digits)
+_MAX_SGR = 256  # characters of SGR parameters looked at; real ones are a few dozen
 
 
 def _int(token: str) -> int | None:
@@ -186,11 +187,14 @@ def _extended_colour(args: list[int | None]) -> Color | None:
     return None
 
 
-@lru_cache(maxsize=2048)
 def _apply_sgr(style: Style, params: str) -> Style:
     """The style after one SGR sequence; unknown or malformed parameters are ignored."""
-    if len(params) > 256:
-        params = params[:256]  # no real SGR is this long; bound the work
+    # No real SGR is this long: bound the work, and the memory the cache can hold.
+    return _apply_sgr_cached(style, params[:_MAX_SGR])
+
+
+@lru_cache(maxsize=2048)
+def _apply_sgr_cached(style: Style, params: str) -> Style:
     if not params:
         return Style.null()
     tokens = params.split(";")
