@@ -61,6 +61,7 @@ class Walk:
     blk_w: int = 0
     pids: int = 1
     read: float = 0.0
+    system: int = 0  # the host's system_cpu_usage at this walk's last sample
     # The previous tick's cpu numbers, rendered as precpu for later samples.
     prev: dict[str, int | str] = field(default_factory=dict)
 
@@ -252,6 +253,7 @@ class StatsHub:
             w.rx_packets = w.rx // 700
             w.tx_packets = w.tx // 700
             w.read = self.state.now()
+            w.system = self.system_cpu - int(self.interval * NS) * self.ncpu
             w.prev = self._cpu_values(w, "p_")
             self.walks[c.id] = w
         return w
@@ -262,12 +264,16 @@ class StatsHub:
             prefix + "percpu": "[" + ",".join(map(str, w.percpu)) + "]",
             prefix + "kernel": w.kernel,
             prefix + "user": w.user,
-            prefix + "system": self.system_cpu,
+            prefix + "system": w.system,
         }
 
     def _advance(self, c: Container, w: Walk, dt: float) -> None:
         rng = w.rng
+        # After a gap without watchers, precpu must still be one interval back, or
+        # the CPU% of the next stream=false sample would be diluted.
+        w.system = max(w.system, self.system_cpu - int(dt * NS) * self.ncpu)
         w.prev = self._cpu_values(w, "p_")
+        w.system = self.system_cpu
         if c.status == "running":
             mean = c.stats.cpu_mean
             w.frac += (mean - w.frac) * 0.3 + rng.gauss(0.0, mean * 0.15 + 0.001)
