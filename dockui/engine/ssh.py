@@ -34,7 +34,10 @@ def ssh_command(
     if "@" in hostpart:
         user, hostpart = hostpart.rsplit("@", 1)
     port = ""
-    if hostpart.count(":") == 1:
+    if hostpart.startswith("["):  # [v6addr] or [v6addr]:port
+        addr, _, rest = hostpart[1:].partition("]")
+        hostpart, port = addr, rest.lstrip(":")
+    elif hostpart.count(":") == 1:
         hostpart, port = hostpart.split(":")
     remote = target.ssh_socket or DEFAULT_SOCKET
     cmd = [

@@ -111,7 +111,7 @@ def parse_host(host: str, *, source: str = "flag", tls: TLSSettings | None = Non
             port = parts.port
         except ValueError as exc:
             raise TargetError(f"invalid port in {host!r}") from exc
-        address = parts.hostname
+        address = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
         if parts.username:
             address = f"{parts.username}@{address}"
         if port:

@@ -39,3 +39,10 @@ def test_failures_are_one_sentence_each() -> None:
         err = explain_ssh_failure(stderr, t)
         assert expected in str(err), (stderr, str(err))
         assert "\n" not in err.message
+
+
+def test_ipv6_host_with_port() -> None:
+    t = parse_host("ssh://me@[::1]:2200")
+    assert t.host == "::1"
+    cmd = ssh_command(t, "/tmp/s", env={})
+    assert cmd[-1] == "::1" and cmd[cmd.index("-p") + 1] == "2200"
