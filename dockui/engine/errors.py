@@ -158,6 +158,25 @@ def _has_ssl_cause(exc: BaseException) -> bool:
     return "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc)
 
 
+def _tls_sentence(reason: str, target: str) -> str:
+    up = reason.upper()
+    if "BAD_CERTIFICATE" in up or "CERTIFICATE_REQUIRED" in up or "UNKNOWN_CA" in up:
+        return (
+            f"the engine at {target} refused our TLS client certificate (or none was given): "
+            "pass --tlscert/--tlskey, or set DOCKER_CERT_PATH to a folder with cert.pem and key.pem"
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in up:
+        return (
+            f"the engine at {target} presented a certificate we do not trust: "
+            "pass its CA with --tlscacert, or put ca.pem in DOCKER_CERT_PATH"
+        )
+    if "WRONG_VERSION_NUMBER" in up or "HTTP_REQUEST" in up:
+        return (
+            f"{target} does not speak TLS on that port: use tcp:// without --tls, or fix the port"
+        )
+    return f"TLS with {target} failed: check --tlscacert/--tlscert/--tlskey or DOCKER_CERT_PATH"
+
+
 def map_transport_error(exc: BaseException, target: str) -> EngineError:
     """Turn an httpx/ssl/OS failure into one sentence that says what to do."""
     if isinstance(exc, EngineError):
@@ -165,11 +184,8 @@ def map_transport_error(exc: BaseException, target: str) -> EngineError:
     if isinstance(exc, ssl.SSLError) or (
         isinstance(exc, httpx.TransportError) and _has_ssl_cause(exc)
     ):
-        reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
-        return TLSError(
-            f"TLS with {target} failed: {reason}",
-            hint="check --tlscacert/--tlscert/--tlskey or DOCKER_CERT_PATH",
-        )
+        reason = str(getattr(exc, "reason", None) or str(exc) or type(exc).__name__)
+        return TLSError(_tls_sentence(reason, target), hint=f"OpenSSL said {reason}")
     code = _errno_of(exc)
     if code in (errno.EACCES, errno.EPERM):
         return PermissionDenied(

@@ -262,7 +262,9 @@ async def test_without_client_certificate_is_a_tls_error(tls_daemon: TLSDaemon) 
     await client.aclose()
     assert tls_daemon.host.removeprefix("tcp://") in exc.value.message
     assert "certificate" in exc.value.message.lower()
-    assert "tlscert" in exc.value.hint
+    assert "refused our TLS client certificate" in exc.value.message
+    assert "--tlscert" in exc.value.message
+    assert "BAD_CERTIFICATE" in exc.value.hint or "CERTIFICATE_REQUIRED" in exc.value.hint
 
 
 async def test_unknown_ca_is_a_tls_error(tls_daemon: TLSDaemon) -> None:
@@ -278,4 +280,5 @@ async def test_unknown_ca_is_a_tls_error(tls_daemon: TLSDaemon) -> None:
     with pytest.raises(TLSError) as exc:
         await client.connect()
     await client.aclose()
-    assert "CERTIFICATE_VERIFY_FAILED" in exc.value.message
+    assert "certificate we do not trust" in exc.value.message
+    assert "CERTIFICATE_VERIFY_FAILED" in exc.value.hint

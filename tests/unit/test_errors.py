@@ -176,7 +176,8 @@ def test_errno_found_in_args_and_context() -> None:
 def test_ssl_errors_are_tls_errors() -> None:
     err = map_transport_error(ssl.SSLError(1, "SSLV3_ALERT_BAD_CERTIFICATE"), "tcp://h:2376")
     assert isinstance(err, TLSError)
-    assert "DOCKER_CERT_PATH" in err.hint
+    assert "refused our TLS client certificate" in err.message
+    assert "DOCKER_CERT_PATH" in err.message
     verify = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
     assert isinstance(map_transport_error(verify, "tcp://h:2376"), TLSError)
     chained = _chained(httpx.ReadError("boom"), ssl.SSLError(1, "bad record"))
