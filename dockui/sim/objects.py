@@ -127,6 +127,7 @@ class Network:
     subnet: ipaddress.IPv4Network | None = None
     gateway: str = ""
     allocated: set[str] = field(default_factory=set)
+    next_host: int = 0  # allocation cursor (offset into the subnet)
 
     @property
     def predefined(self) -> bool:

@@ -268,7 +268,7 @@ def populate(state: SimState, n: int) -> None:
             name = state.random_name() if rng.random() < 0.5 else f"app-{i}"
             if rng.random() < 0.1:
                 hc["NetworkMode"] = rng.choice(["host", "none"])
-        if any(c.name == name for c in made):
+        if name in state.names:
             name = f"{name}-{i}"
         ports = list((img.config.get("ExposedPorts") or {}).keys())
         if ports and rng.random() < 0.4 and hc.get("NetworkMode") not in ("host", "none"):

@@ -111,6 +111,8 @@ class SimState:
         self.rng = random.Random(config.seed * 7919 + 17)
         self.events = EventBus(clock)
         self.containers: dict[str, Container] = {}
+        # name -> id, so name lookups and conflict checks stay O(1) at 5000 containers.
+        self.names: dict[str, str] = {}
         self.images: dict[str, Image] = {}
         self.networks: dict[str, Network] = {}
         self.volumes: dict[str, Volume] = {}
@@ -151,9 +153,9 @@ class SimState:
         c = self.containers.get(ref)
         if c:
             return c
-        for c in self.containers.values():
-            if c.name == ref:
-                return c
+        by_name = self.names.get(ref)
+        if by_name is not None:
+            return self.containers[by_name]
         if _HEX_RE.match(ref):
             hits = [c for c in self.containers.values() if c.id.startswith(ref)]
             if len(hits) == 1:
@@ -216,10 +218,14 @@ class SimState:
         return [c for c in self.containers.values() if c.running and net.name in c.endpoints]
 
     def random_name(self) -> str:
-        while True:
+        """A docker-style adjective_surname; with a digit suffix once those run out."""
+        for attempt in range(100):
             name = f"{self.rng.choice(_ADJECTIVES)}_{self.rng.choice(_SURNAMES)}"
-            if not any(c.name == name for c in self.containers.values()):
+            if attempt > 10:
+                name += str(self.rng.randint(0, 9999))
+            if name not in self.names:
                 return name
+        return self.new_hex(12)
 
     # ---- events ----------------------------------------------------------------------
 
@@ -285,14 +291,13 @@ class SimState:
                     f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                 )
             name = name.lstrip("/")
-            for other in self.containers.values():
-                if other.name == name:
-                    raise SimError(
-                        409,
-                        f'Conflict. The container name "/{name}" is already in use by container '
-                        f'"{other.id}". You have to remove (or rename) that container to be able '
-                        "to reuse that name.",
-                    )
+            if name in self.names:
+                raise SimError(
+                    409,
+                    f'Conflict. The container name "/{name}" is already in use by container '
+                    f'"{self.names[name]}". You have to remove (or rename) that container to be '
+                    "able to reuse that name.",
+                )
         image_ref = body.get("Image") or ""
         if not image_ref:
             raise SimError(400, "No image specified")  # dockerd: config.Image is required
@@ -378,6 +383,7 @@ class SimState:
             new_vols.append(vol)
             c.mounts.append(Mount("volume", vol.mountpoint, dst, name=vol.name, anonymous=True))
         self.containers[cid] = c
+        self.names[c.name] = cid
         if emit:
             for vol in new_vols:
                 self._vevent(vol, "create")
@@ -391,10 +397,16 @@ class SimState:
             return
         ip = ep.requested_ip
         if not ip:
-            for host in net.subnet.hosts():
-                s = str(host)
-                if s != net.gateway and s not in net.allocated:
-                    ip = s
+            # Scan from a per-network cursor (wrapping once) instead of from the start
+            # of the subnet: seeding 5000 containers would otherwise be quadratic.
+            base = int(net.subnet.network_address)
+            size = net.subnet.num_addresses - 2
+            for step in range(size):
+                offset = (net.next_host + step) % size + 1
+                cand = str(ipaddress.IPv4Address(base + offset))
+                if cand != net.gateway and cand not in net.allocated:
+                    ip = cand
+                    net.next_host = offset
                     break
         if not ip:
             raise SimError(
@@ -559,6 +571,7 @@ class SimState:
             self._cevent(c, "kill", signal="9")
             self._bring_down(c, 137)
         del self.containers[c.id]
+        self.names.pop(c.name, None)
         self._cevent(c, "destroy")
         if volumes:
             for m in c.mounts:
@@ -583,16 +596,17 @@ class SimState:
         new_name = new_name.lstrip("/")
         if new_name == c.name:
             raise SimError(400, "Renaming a container with the same name as its current name")
-        for other in self.containers.values():
-            if other.name == new_name:
-                raise SimError(
-                    409,
-                    f'Conflict. The container name "/{new_name}" is already in use by container '
-                    f'"{other.id}". You have to remove (or rename) that container to be able to '
-                    "reuse that name.",
-                )
+        if new_name in self.names:
+            raise SimError(
+                409,
+                f'Conflict. The container name "/{new_name}" is already in use by container '
+                f'"{self.names[new_name]}". You have to remove (or rename) that container to be '
+                "able to reuse that name.",
+            )
         old = c.name
         c.name = new_name
+        del self.names[old]
+        self.names[new_name] = c.id
         self._cevent(c, "rename", oldName="/" + old)
         self.changed()
         return c
@@ -624,6 +638,7 @@ class SimState:
         for c in list(self.containers.values()):
             if c.status in ("exited", "created", "dead") and c.id not in keep_ids:
                 del self.containers[c.id]
+                self.names.pop(c.name, None)
                 self._cevent(c, "destroy")
                 gone.append(c.id)
                 space += c.size_rw

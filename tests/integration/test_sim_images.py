@@ -49,7 +49,7 @@ async def test_list_shapes_by_version(make_sim: SimFactory, client_for: ClientFa
             "/v1.52/images/json", params={"filters": json.dumps({"reference": ["nginx"]})}
         )
     ).json()
-    assert [t for i in ref for t in i["RepoTags"]][0].startswith("nginx:")
+    assert next(t for i in ref for t in i["RepoTags"]).startswith("nginx:")
     lab = (
         await new.get(
             "/v1.52/images/json",
@@ -145,7 +145,10 @@ async def test_pull_progress_auth_and_errors(client: httpx.AsyncClient, sim: Sim
 
 
 async def test_build_stream_and_failure(client: httpx.AsyncClient, sim: SimEngine) -> None:
-    df = 'FROM busybox\nARG GREETING=hi\nLABEL dockui.test="1" tier=web\nRUN echo built-ok\nCMD ["sh"]\n'
+    df = (
+        'FROM busybox\nARG GREETING=hi\nLABEL dockui.test="1" tier=web\n'
+        'RUN echo built-ok\nCMD ["sh"]\n'
+    )
     r = await client.post(
         f"{P}/build",
         params={"t": "example/built:1", "rm": "1"},
