@@ -1,0 +1,1 @@
+"""Textual user interface of dockui: the app, its screens and widgets."""

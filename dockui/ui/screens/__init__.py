@@ -1,0 +1,1 @@
+"""Screens the dashboard pushes (container details, ...)."""
