@@ -139,6 +139,7 @@ class LogLines(ScrollView, can_focus=True):
         self.autoscroll = True
         self._max_len = 0
         self._starts: list[int] | None = None
+        self._starts_width = 0
         self._body_cache: OrderedDict[LogRecord, Text] = OrderedDict()
 
     # ------------------------------------------------------------------ data
@@ -156,8 +157,10 @@ class LogLines(ScrollView, can_focus=True):
         for rec in shown:
             if len(rec.plain) > self._max_len:
                 self._max_len = len(rec.plain)
-        if self._starts is not None and self.wrap:
+        if self._starts is not None and self.wrap and self._starts_width == self.body_width:
             self._extend_starts(shown)
+        else:
+            self._starts = None
         self._trim()
         self._update_size()
 
@@ -259,7 +262,11 @@ class LogLines(ScrollView, can_focus=True):
         starts.append(total)
 
     def _row_starts(self) -> list[int]:
+        # The body width changes with the scrollbar too (not only on resize): key on it.
+        if self._starts is not None and self._starts_width != self.body_width:
+            self._starts = None
         if self._starts is None:
+            self._starts_width = self.body_width
             starts: list[int] = []
             total = 0
             for rec in self.view:
