@@ -14,6 +14,7 @@ import contextlib
 import os
 import shlex
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from textual.app import App, SuspendNotSupported
@@ -51,6 +52,23 @@ SUSPEND_SENTENCE = (
     "This terminal cannot be handed over to a shell here (inline mode, web or a test "
     "driver); run dockui full-screen in a terminal to exec or attach."
 )
+
+
+@contextlib.contextmanager
+def handed_over(app: App[Any]) -> Iterator[None]:
+    """Suspend the app so the terminal belongs to the session; repaint when it is back.
+
+    Textual keeps refreshing widgets while suspended, but its writer thread is stopped:
+    after 30 queued writes the next one blocks the event loop, and with it the session
+    (measured: the shell stopped receiving keys after a second). A batch update around
+    the suspension holds every repaint until the terminal is Textual's again.
+
+    Raises:
+        SuspendNotSupported: inline mode, web, or a headless test driver.
+    """
+    with app.batch_update(), app.suspend():
+        yield
+    app.refresh(layout=True)
 
 
 def _short(cid: str) -> str:
@@ -140,7 +158,7 @@ async def run_exec(
         )
         label = clean(shlex.join(cmd))
         try:
-            with app.suspend():
+            with handed_over(app):
                 async with client.exec_socket(exec_id, tty=True) as sock:
                     await bridge(sock, stdin_fd=stdin_fd, stdout_fd=stdout_fd)
         except SuspendNotSupported:
@@ -178,7 +196,7 @@ async def run_attach(app: App[Any], client: DockerClient, container_id: str) -> 
         stdin = bool(config.get("OpenStdin"))
         stdin_fd, stdout_fd = _terminal_fds()
         try:
-            with app.suspend():
+            with handed_over(app):
                 # The Docker CLI prints this hint too; it is the only way out of a shell
                 # that would otherwise take every key.
                 note = "[attached: ctrl-p ctrl-q detaches]\r\n"

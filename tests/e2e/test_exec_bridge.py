@@ -180,3 +180,48 @@ async def test_attach_detaches_with_ctrl_p_ctrl_q(
 
 
 pytestmark = pytest.mark.e2e
+
+
+DASHBOARD = r"""
+import asyncio, sys
+from textual.app import App
+from dockui.engine import DockerClient, parse_host
+from dockui.ui.screens.container_detail import ContainerDetailScreen
+
+class DetailApp(App):
+    def __init__(self, client, cid):
+        super().__init__()
+        self.client, self.cid = client, cid
+    def on_mount(self):
+        self.push_screen(ContainerDetailScreen(self.client, self.cid, "chatty"))
+
+async def main(sock, cid):
+    async with DockerClient(parse_host("unix://" + sock)) as client:
+        await DetailApp(client, cid).run_async()
+    print("APP-EXITED", flush=True)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+async def test_exec_from_the_detail_screen_while_logs_stream(
+    engine_socket: str, make_container
+) -> None:
+    # The log keeps the app repainting while it is suspended: this once filled Textual's
+    # stopped writer queue and froze the session after a second.
+    cid = await make_container(["sh", "-c", "while :; do echo tick; usleep 50000; done"])
+    child = PtyChild([sys.executable, "-c", DASHBOARD, engine_socket, cid], rows=30, cols=100)
+    try:
+        child.expect(rb"tick")
+        child.send(b"e")
+        child.expect(rb"# ")
+        await asyncio.sleep(2.0)  # long enough for many repaints to be attempted
+        child.send(b"echo $((6*7))\r")
+        child.expect(rb"\r\n42\r\n")
+        child.send(b"exit\r")
+        child.expect(rb"exited with code 0")  # back on the dashboard, with the notification
+        child.send(b"\x11")  # ctrl+q
+        child.expect(rb"APP-EXITED")
+        assert child.wait() == 0
+    finally:
+        child.kill()
