@@ -156,7 +156,10 @@ class StatsHub:
             self._refresh_wake.set()
 
     def set_running(self, ids: Iterable[str]) -> None:
-        """The running containers according to the model; nothing else is ever streamed."""
+        """The running containers according to the model; nothing else is ever streamed.
+
+        Pass `state == "running"` ones only: a paused container's figures are all zero.
+        """
         running = set(ids)
         now = self._now()
         for cid, at in list(self._dead.items()):
