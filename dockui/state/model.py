@@ -42,9 +42,10 @@ CONTAINERS, IMAGES, NETWORKS, VOLUMES, STATUS = (
 KINDS = (CONTAINERS, IMAGES, NETWORKS, VOLUMES)
 
 # Subscribing with a whitelist keeps health-check exec floods (3 events per probe)
-# off the wire entirely.
+# off the wire entirely. `service` and `node` (swarm managers only; create/update/remove)
+# feed the swarm view's event listeners; the model itself keeps no swarm objects.
 EVENT_FILTERS: dict[str, list[str]] = {
-    "type": ["container", "image", "network", "volume"],
+    "type": ["container", "image", "network", "volume", "service", "node"],
     "event": [
         "create",
         "start",
