@@ -7,70 +7,23 @@ docker_gwbridge and ingress never touch the host's networks or the shared engine
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from e2e_support import BUSYBOX_REPO, BUSYBOX_TAG, busybox_rootfs_tar
+from e2e_support import BUSYBOX_REPO, BUSYBOX_TAG
+from swarm_support import swarm_daemon
 
-from dockui.engine import DockerClient, NotSupported, parse_host
+from dockui.engine import DockerClient, NotSupported
 from dockui.engine.swarm import SwarmAPI, swarm_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_engine, pytest.mark.timeout(180)]
 
 
-def _start_daemon(root: Path) -> subprocess.Popen[bytes]:
-    sock = root / "d.sock"
-    cmd = (
-        "ip link set lo up && exec dockerd "
-        f"--data-root {root / 'data'} --exec-root {root / 'exec'} --pidfile {root / 'pid'} "
-        f"-H unix://{sock}"
-    )
-    log = open(root / "dockerd.log", "wb")
-    return subprocess.Popen(["unshare", "-n", "sh", "-c", cmd], stdout=log, stderr=log)
-
-
 @pytest.fixture
 async def swarm_engine() -> AsyncIterator[DockerClient]:
-    if shutil.which("dockerd") is None or shutil.which("unshare") is None:
-        if os.environ.get("DOCKUI_E2E") == "required":
-            pytest.fail("dockerd and unshare are needed for the swarm e2e test")
-        pytest.skip("dockerd not installed")
-    root = Path(tempfile.mkdtemp(prefix="dkswarm."))  # short: unix socket paths are capped
-    proc = _start_daemon(root)
-    client = DockerClient(parse_host(f"unix://{root / 'd.sock'}"))
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                await client.connect()
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log = (root / "dockerd.log").read_text(errors="replace")[-2000:]
-                    pytest.fail(f"the swarm test daemon did not start:\n{log}")
-                await asyncio.sleep(0.3)
-        await client.import_image(busybox_rootfs_tar(), repo=BUSYBOX_REPO, tag=BUSYBOX_TAG)
+    async with swarm_daemon() as client:
         yield client
-    finally:
-        await client.aclose()
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        # Lazy-unmount whatever the daemon left mounted under its root before deleting it.
-        umount = await asyncio.create_subprocess_exec(
-            "sh", "-c", f"grep -o '{root}[^ ]*' /proc/mounts | xargs -r umount -l"
-        )
-        await umount.wait()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 async def _wait_for(pred, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
