@@ -156,3 +156,20 @@ async def test_podman_note_totals_and_unencrypted_warning() -> None:
             assert column(overview, "url")[2].startswith("⚠ ")
             assert column(overview, "cpu_use")[:2] == ["12.5%", "1.0%"]
             assert column(overview, "mem_use")[0] == "3.0 MiB"
+
+
+async def test_first_fill_leaves_the_cursor_at_the_top() -> None:
+    # Engines answer in any order; the cursor must not follow whichever row was first
+    # before the others arrived.
+    async with sims(
+        {"containers": 40, "seed": 1}, {"containers": 40, "seed": 2}, {"containers": 40, "seed": 3}
+    ) as (engines, _):
+        fleet = _fleet([e.docker_host for e in reversed(engines)])
+        app = ScreenApp(lambda: FleetScreen(fleet))
+        async with app.run_test(size=SIZE) as pilot:
+            _, table = _tables(app)
+            await wait_for(lambda: table.row_count == 120, pilot)
+            await pilot.pause(0.1)
+            assert table.cursor_row == 0 and table.scroll_y == 0
+            names = list(zip(column(table, "engine"), column(table, "name"), strict=True))
+            assert names == sorted(names)

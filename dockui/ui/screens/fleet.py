@@ -168,6 +168,7 @@ class FleetScreen(Screen[None]):
         self._cells: dict[str, tuple[str, ...]] = {}
         self._pending: dict[str, set[str] | None] = {}
         self._flush_scheduled = False
+        self._settled = False
         self._unlisten: Callable[[], None] | None = None
 
     # ------------------------------------------------------------------ layout
@@ -299,14 +300,27 @@ class FleetScreen(Screen[None]):
                 self._cells[key] = sig
         if added:
             self._sort(table)
+        # Settled once every engine has delivered its first list (or failed) and that
+        # list has been painted; from then on the cursor follows its container.
+        self._settled = self._settled or self._first_fill_done()
         self._refresh_overview()
 
     def _sort(self, table: DataTable[Text]) -> None:
         # sort() keeps the cursor's index, not its row: find the row again afterwards.
         current = self._selected_key(table)
         table.sort("engine", "name", key=lambda cells: (cells[0].plain, cells[1].plain))
-        if current is not None and current in self._rows:
+        if not self._settled:
+            # Engines were still delivering their first lists: stay at the top instead
+            # of following whichever row happened to be first a moment ago.
+            table.move_cursor(row=0, animate=False)
+        elif current is not None and current in self._rows:
             table.move_cursor(row=table.get_row_index(current), animate=False)
+
+    def _first_fill_done(self) -> bool:
+        return all(
+            m.synced.is_set() or m.state in (ConnState.DOWN, ConnState.RECONNECTING)
+            for m in self.fleet.models
+        )
 
     @staticmethod
     def _selected_key(table: DataTable[Text]) -> str | None:
