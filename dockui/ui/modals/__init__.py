@@ -1,0 +1,1 @@
+"""Modal screens of the dashboard: confirmations, kill signal, prune preview, filter, help."""

@@ -1,0 +1,260 @@
+"""The shared part of the four panes: cells cached per object, filter, sort, marks.
+
+A pane turns the model's objects of one kind into table rows. It recomputes the cells
+of the objects a model change names (all of them only when the change says "whole
+kind"), re-derives the order (filter, sort, groups), and hands both to its DiffTable,
+which touches only changed cells. Subclasses say which objects exist, how each looks,
+what text a filter searches and what each column sorts by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from dockui.sanitize import clean
+from dockui.state.filtering import (
+    FilterError,
+    Matcher,
+    Row,
+    arrange,
+    compile_filter,
+    sort_ids,
+)
+from dockui.ui.panes.table import Cells, Column, DiffTable
+
+if TYPE_CHECKING:
+    from dockui.state.model import EngineModel
+
+MARK = "●"
+
+
+def cell(value: object, style: str = "") -> Text:
+    """An untrusted value as a table cell: cleaned, never parsed as markup."""
+    return Text(clean(str(value)), style=style)
+
+
+DASH = Text("–", style="dim")
+
+
+class ResourcePane(Vertical):
+    """A pane of one kind of object: a status line and a DiffTable."""
+
+    KIND: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    COLUMNS: ClassVar[list[Column]] = []
+    DEFAULT_SORT: ClassVar[str] = "name"
+    kind_needs_sizes: ClassVar[bool] = False
+    """True when the pane shows sizes that only /system/df gives (loaded on first show)."""
+
+    def __init__(self, model: EngineModel, *, now: Callable[[], float], id: str) -> None:
+        super().__init__(id=id)
+        self.model = model
+        self.now = now
+        self.table = DiffTable([Column("mark", "", 1), *self.COLUMNS], id=f"{id}-table")
+        self.info = Static("", classes="pane-info", markup=False)
+        self.matcher = Matcher()
+        self.sort_column = self.DEFAULT_SORT
+        self.sort_reverse = False
+        self.marked: set[str] = set()
+        self.rows: list[Row] = []
+        self._cells: dict[str, Cells] = {}
+        self._search: dict[str, list[str]] = {}
+        self._row_of: dict[str, Row] = {}
+        self.sizes_loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield self.info
+        yield self.table
+
+    # ------------------------------------------------------------------ subclass API
+
+    def object_ids(self) -> Iterable[str]:
+        raise NotImplementedError
+
+    def exists(self, oid: str) -> bool:
+        raise NotImplementedError
+
+    def object_cells(self, oid: str) -> Cells:
+        """The cells after the mark column."""
+        raise NotImplementedError
+
+    def search_strings(self, oid: str) -> list[str]:
+        raise NotImplementedError
+
+    def sort_value(self, oid: str, column: str) -> Any:
+        raise NotImplementedError
+
+    def display_name(self, oid: str) -> str:
+        """A cleaned name for confirmations and messages."""
+        raise NotImplementedError
+
+    def visible(self, oid: str) -> bool:
+        """Beyond the filter: e.g. the containers pane's running-only toggle."""
+        return True
+
+    def group_of(self) -> Callable[[str], str] | None:
+        return None
+
+    def header_cells(self, row: Row) -> Cells:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Recompute what several rows share (usage counts) before cells are built."""
+
+    # ------------------------------------------------------------------ updates
+
+    def refresh_rows(self, ids: Iterable[str] | None = None, removed: Iterable[str] = ()) -> None:
+        """Recompute cells of `ids` (None: every object) and re-apply to the table."""
+        self.prepare()
+        for oid in removed:
+            self._cells.pop(oid, None)
+            self._search.pop(oid, None)
+            self.marked.discard(oid)
+        if ids is None:
+            present = list(self.object_ids())
+            gone = set(self._cells) - set(present)
+            for oid in gone:
+                self._cells.pop(oid, None)
+                self._search.pop(oid, None)
+                self.marked.discard(oid)
+            changed: set[str] | None = None
+            todo: Iterable[str] = present
+        else:
+            changed = set()
+            todo = []
+            for oid in ids:
+                if self.exists(oid):
+                    todo.append(oid)
+                    changed.add(oid)
+                else:
+                    self._cells.pop(oid, None)
+                    self._search.pop(oid, None)
+                    self.marked.discard(oid)
+        for oid in todo:
+            self._cells[oid] = self._row_cells(oid)
+            self._search[oid] = [clean(s) for s in self.search_strings(oid)]
+        self._arrange(changed)
+
+    def _row_cells(self, oid: str) -> Cells:
+        mark = Text(MARK, style="bold") if oid in self.marked else Text(" ")
+        return (mark, *self.object_cells(oid))
+
+    def _arrange(self, changed: set[str] | None) -> None:
+        ids = [
+            oid
+            for oid in self._cells
+            if self.visible(oid) and self.matcher.matches(self._search.get(oid, ()))
+        ]
+        ids = sort_ids(
+            ids, lambda oid: self.sort_value(oid, self.sort_column), reverse=self.sort_reverse
+        )
+        self.rows = arrange(ids, self.group_of())
+        self._row_of = {r.id: r for r in self.rows}
+        cells: dict[str, Cells] = {}
+        for r in self.rows:
+            if r.header:
+                cells[r.id] = (Text(" "), *self.header_cells(r))
+                if changed is not None:
+                    changed.add(r.id)  # member counts may have moved
+            else:
+                cells[r.id] = self._cells[r.id]
+        self.table.apply([r.id for r in self.rows], cells, changed)
+        self._update_info()
+
+    def _update_info(self) -> None:
+        total = sum(1 for _ in self._cells)
+        shown = sum(1 for r in self.rows if not r.header)
+        parts = [
+            f"{self.TITLE}: {shown} of {total}" if shown != total else f"{self.TITLE}: {total}"
+        ]
+        if self.matcher.active:
+            parts.append(f"filter {self.matcher.text!r}")
+        arrow = "↓" if self.sort_reverse else "↑"
+        label = next((c.label for c in self.COLUMNS if c.key == self.sort_column), "")
+        parts.append(f"sort {label.lower()} {arrow}")
+        if self.marked:
+            parts.append(f"{len(self.marked)} selected")
+        parts.extend(self.extra_info())
+        self.info.update(Text(clean("  ·  ".join(parts)), style="dim"))
+
+    def extra_info(self) -> list[str]:
+        return []
+
+    # ------------------------------------------------------------------ user actions
+
+    def set_filter(self, text: str) -> str | None:
+        """Apply a filter; returns the error sentence instead of raising when invalid."""
+        try:
+            matcher = compile_filter(text)
+        except FilterError as exc:
+            return str(exc)
+        self.matcher = matcher
+        self._arrange(set())
+        return None
+
+    def set_sort(self, column: str, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else False
+        self.sort_column, self.sort_reverse = column, reverse
+        self._arrange(set())
+
+    def cycle_sort(self) -> None:
+        keys = [c.key for c in self.COLUMNS]
+        i = keys.index(self.sort_column) if self.sort_column in keys else -1
+        self.set_sort(keys[(i + 1) % len(keys)], False)
+
+    def toggle_mark(self) -> None:
+        key = self.table.current_key()
+        if key is None:
+            return
+        row = self._row_of.get(key)
+        ids = list(row.members) if row and row.header else [key]
+        if all(i in self.marked for i in ids):
+            self.marked.difference_update(ids)
+        else:
+            self.marked.update(ids)
+        for i in ids:
+            if i in self._cells:
+                self._cells[i] = self._row_cells(i)
+        self._arrange(set(ids))
+        if self.table.cursor_row < self.table.row_count - 1:
+            self.table.action_cursor_down()
+
+    def clear_marks(self) -> bool:
+        if not self.marked:
+            return False
+        ids = set(self.marked)
+        self.marked.clear()
+        for i in ids:
+            if i in self._cells:
+                self._cells[i] = self._row_cells(i)
+        self._arrange(ids)
+        return True
+
+    def targets(self) -> list[str]:
+        """What an action applies to: the marked objects, else the row under the cursor
+        (a group header means all its members that are shown)."""
+        if self.marked:
+            return [r.id for r in self.rows if r.id in self.marked]
+        key = self.table.current_key()
+        if key is None:
+            return []
+        row = self._row_of.get(key)
+        if row is not None and row.header:
+            return list(row.members)
+        return [key] if self.exists(key) else []
+
+    def current_id(self) -> str | None:
+        key = self.table.current_key()
+        if key is None:
+            return None
+        row = self._row_of.get(key)
+        if row is not None and row.header:
+            return None
+        return key if self.exists(key) else None
