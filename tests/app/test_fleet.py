@@ -54,7 +54,7 @@ async def test_rows_engine_column_actions_and_a_dead_engine() -> None:
             assert row_keys(overview) == ["e0", "e1", "e2", "e3"]
             states = column(overview, "state")
             assert states[:3] == ["live", "live", "live"]
-            assert states[3].startswith("down: ") and "no Docker engine" in states[3]
+            assert states[3].startswith("down (retry") and "no Docker engine" in states[3]
             assert column(overview, "containers")[2].endswith("/6")
             assert column(overview, "kind")[:3] == ["docker"] * 3
             assert column(overview, "cpus")[0] == "4" and column(overview, "memory")[0] == "8.0 GiB"
@@ -127,6 +127,8 @@ async def test_read_only_refuses_actions() -> None:
             _, table = _tables(app)
             await wait_for(lambda: table.row_count == 3, pilot)
             states = {c.id: c.status for c in engines[0].state.containers.values()}
+            await pilot.press("j", "j", "k")
+            assert table.cursor_row == 1
             for key in ("s", "d", "u", "r"):
                 await pilot.press(key)
             await pilot.pause(0.2)

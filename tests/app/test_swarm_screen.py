@@ -1,6 +1,6 @@
 """The swarm screen where there is no swarm to show: one plain sentence for an inactive
 engine (the simulator), a worker, and podman; never panes, never a raw error. The panes
-themselves are tested on a real swarm manager in tests/e2e/test_swarm_screen.py."""
+themselves are tested on a real swarm manager in tests/e2e/test_swarm_screen_e2e.py."""
 
 from __future__ import annotations
 

@@ -40,6 +40,9 @@ class ContextSwitcher(ModalScreen[Context | None]):
     BINDINGS = [
         Binding("escape,q", "cancel", "cancel"),
         Binding("enter", "choose", "switch", priority=True),
+        # vim keys, as everywhere in dockui; arrows work through the table itself.
+        Binding("j", "cursor('down')", show=False),
+        Binding("k", "cursor('up')", show=False),
     ]
 
     def __init__(self, *, env: Mapping[str, str] | None = None, active: str | None = None) -> None:
@@ -117,3 +120,11 @@ class ContextSwitcher(ModalScreen[Context | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.focused
+        if isinstance(table, DataTable):
+            if direction == "down":
+                table.action_cursor_down()
+            else:
+                table.action_cursor_up()

@@ -135,6 +135,9 @@ class FleetScreen(Screen[None]):
         Binding("d", "container('remove')", "remove"),
         Binding("R", "retry", "retry engine"),
         Binding("escape", "back", "back"),
+        # vim keys, as everywhere in dockui; arrows work through the table itself.
+        Binding("j", "cursor('down')", show=False),
+        Binding("k", "cursor('up')", show=False),
     ]
 
     class EngineSelected(Message):
@@ -376,10 +379,11 @@ class FleetScreen(Screen[None]):
         if m.hint:
             why = f"{why} — {clean(m.hint)}"
         wait = max(0, round(m.next_retry - time.monotonic()))
-        retry = f" (retrying in {wait} s)" if wait else " (retrying)"
+        # The countdown goes first: a long reason may be cut at the table's edge.
+        retry = f"retry in {wait} s" if wait else "retrying"
         if m.state == ConnState.RECONNECTING:
-            return Text(f"reconnecting, showing last known: {why}{retry}", style="yellow")
-        return Text(f"down: {why}{retry}", style="bold red")
+            return Text(f"reconnecting ({retry}), showing last known: {why}", style="yellow")
+        return Text(f"down ({retry}): {why}", style="bold red")
 
     def _refresh_overview(self) -> None:
         overview = self.query_one("#fleet-overview", DataTable)
@@ -407,8 +411,10 @@ class FleetScreen(Screen[None]):
             for r in rows
             if r.podman
         ]
-        self.query_one("#fleet-warnings", Static).update(Content("\n").join(warnings))
-        self.query_one("#fleet-notes", Static).update(Content("\n").join(notes))
+        for wid, lines in (("#fleet-warnings", warnings), ("#fleet-notes", notes)):
+            banner = self.query_one(wid, Static)
+            banner.update(Content("\n").join(lines))
+            banner.display = bool(lines)
 
     # ------------------------------------------------------------------ actions
 
@@ -503,3 +509,11 @@ class FleetScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.focused
+        if isinstance(table, DataTable):
+            if direction == "down":
+                table.action_cursor_down()
+            else:
+                table.action_cursor_up()

@@ -152,6 +152,9 @@ class SwarmScreen(Screen[None]):
         Binding("d", "remove_service", "remove service"),
         Binding("D", "toggle_node", "drain/activate node"),
         Binding("escape", "back", "back"),
+        # vim keys, as everywhere in dockui; arrows work through the table itself.
+        Binding("j", "cursor('down')", show=False),
+        Binding("k", "cursor('up')", show=False),
     ]
 
     def __init__(
@@ -518,3 +521,11 @@ class SwarmScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.focused
+        if isinstance(table, DataTable):
+            if direction == "down":
+                table.action_cursor_down()
+            else:
+                table.action_cursor_up()
