@@ -331,3 +331,42 @@ async def test_system_screen_df_info_and_events(
         await pilot.pause(0.3)
         rows = [events.get_row_at(i) for i in range(events.row_count)]
         assert rows and all("evt-vol" in str(r[3]) for r in rows)
+
+
+# ------------------------------------------------------------------ build
+
+
+async def test_build_form_streams_log_and_shows_failing_step(
+    sim: SimEngine, client: DockerClient, tmp_path: Path
+) -> None:
+    from textual.widgets import Log
+
+    from dockui.ui.forms.build_image import BuildImageScreen, BuildResult
+
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM busybox:latest\nRUN echo building && exit 3\n")
+    (tmp_path / "Outside.Dockerfile").write_text("FROM busybox:latest\n")
+    screen = BuildImageScreen(client, directory=str(ctx))
+    app = Host(screen)
+    async with app.run_test(size=(120, 60)) as pilot:
+        fill(screen, dockerfile="../Outside.Dockerfile", tag="me/app:dev")
+        await submit(pilot)
+        assert "outside the build context" in error_of(screen, "dockerfile")
+        fill(screen, dockerfile="Dockerfile", tag="Me/App", buildargs="X")
+        await submit(pilot)
+        assert "lowercase" in error_of(screen, "tag")
+        assert "no '='" in error_of(screen, "buildargs")
+        fill(screen, tag="me/app:dev", buildargs="X=1")
+        await submit(pilot)
+        failure = error_of(screen, "form")
+        assert "Step 2/2" in failure and "non-zero code: 3" in failure, failure
+        log_text = "\n".join(screen.query_one("#build-log", Log).lines)
+        assert "building" in log_text and "ERROR:" in log_text
+        (ctx / "Dockerfile").write_text("FROM busybox:latest\nRUN echo fine\n")
+        await submit(pilot)
+        assert "Built me/app:dev" in str(screen.query_one("#form-note", Label).render())
+        await submit(pilot)  # "Close"
+    [result] = app.results
+    assert isinstance(result, BuildResult) and result.tag == "me/app:dev"
+    assert any("me/app:dev" in i.repo_tags for i in await client.images())

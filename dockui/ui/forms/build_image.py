@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -19,11 +21,14 @@ from dockui.engine.errors import EngineError, StreamError
 from dockui.sanitize import strip_escapes
 from dockui.ui.forms.form_base import FormScreen, field
 from dockui.ui.forms.validators import (
+    FormInvalid,
     ValidationError,
     parse_key_values,
     parse_labels,
     parse_tag_target,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +75,41 @@ class BuildImageScreen(FormScreen[BuildResult]):
         yield Log(id="build-log", max_lines=5000, auto_scroll=True)
 
     def collect(self) -> BuildRequest:
+        errors: dict[str, str] = {}
+
+        def attempt(fn: Callable[[], T]) -> T | None:
+            try:
+                return fn()
+            except ValidationError as exc:
+                errors.setdefault(exc.field, exc.message)
+            except BuildContextError as exc:
+                errors.setdefault("dockerfile", str(exc))
+            return None
+
         directory = os.path.expanduser(self.value("directory").strip())
+        dockerfile: str | None = None
         if not directory:
-            raise ValidationError("directory", "Choose the directory to build.")
-        if not os.path.isdir(directory):
-            raise ValidationError("directory", f"{directory} is not a directory.")
+            errors["directory"] = "Choose the directory to build."
+        elif not os.path.isdir(directory):
+            errors["directory"] = f"{directory} is not a directory."
+        else:
+            dockerfile = attempt(
+                lambda: dockerfile_in_context(directory, self.value("dockerfile").strip())
+            )
         tag_text = self.value("tag").strip()
-        tag = ""
-        if tag_text:
-            repo, t = parse_tag_target(tag_text, "tag")
-            tag = f"{repo}:{t}"
-        try:
-            dockerfile = dockerfile_in_context(directory, self.value("dockerfile").strip())
-        except BuildContextError as exc:
-            raise ValidationError("dockerfile", str(exc)) from None
+        target = attempt(lambda: parse_tag_target(tag_text, "tag")) if tag_text else None
+        buildargs = attempt(
+            lambda: parse_key_values(self.value("buildargs"), "buildargs", require_value=True)
+        )
+        labels = attempt(lambda: parse_labels(self.value("labels")))
+        if errors:
+            raise FormInvalid(errors)
         return BuildRequest(
             directory,
-            dockerfile,
-            tag,
-            parse_key_values(self.value("buildargs"), "buildargs", require_value=True),
-            parse_labels(self.value("labels")),
+            dockerfile or "Dockerfile",
+            f"{target[0]}:{target[1]}" if target else "",
+            buildargs or {},
+            labels or {},
         )
 
     def field_for_error(self, error: EngineError) -> str:
