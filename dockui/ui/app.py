@@ -331,6 +331,8 @@ class DockuiApp(App[None]):
     async def _row_selected(self, event: DataTable.RowSelected) -> None:
         if self.current_kind == "containers":
             await self.run_action("details")
+        elif self.current_kind == "images":
+            await self.run_action("image_history")
 
     # ------------------------------------------------------------------ action gate
 
@@ -360,7 +362,7 @@ class DockuiApp(App[None]):
             if action == "pause":
                 return "running" in states
             return "paused" in states
-        if action in ("details", "logs", "inspect"):
+        if action in ("details", "logs", "inspect", "image_history"):
             return pane.current_id() is not None
         if action in ("top", "exec", "attach"):
             c = self.model.containers.get(pane.current_id() or "")
@@ -434,6 +436,51 @@ class DockuiApp(App[None]):
         rows.extend((key, what, "tables") for key, what in TABLE_KEYS)
         footer = "read-only: write actions are hidden" if self.read_only else ""
         self.push_screen(HelpScreen(rows, footer))
+
+    # ------------------------------------------------------------------ other screens
+
+    def action_system(self) -> None:
+        from dockui.ui.screens.system import SystemScreen
+
+        self.push_screen(SystemScreen(self.model.client))
+
+    def action_image_history(self) -> None:
+        iid = self.pane.current_id()
+        img = self.model.images.get(iid or "")
+        if img is None:
+            return
+        from dockui.ui.forms.image_history import ImageHistoryScreen
+
+        self.push_screen(ImageHistoryScreen(self.model.client, img.id, img.ref))
+
+    @work(group="form", exit_on_error=False)
+    async def action_new(self) -> None:
+        if self._refuse_write():
+            return
+        client, kind = self.model.client, self.current_kind
+        screen: Any
+        if kind == "containers":
+            from dockui.ui.forms.run_container import RunContainerScreen
+
+            images = sorted({t for i in self.model.images.values() for t in i.repo_tags})
+            networks = sorted(n.name for n in self.model.networks.values())
+            screen = RunContainerScreen(client, images=images, networks=networks)
+        elif kind == "images":
+            from dockui.ui.forms.pull_image import PullImageScreen
+
+            screen = PullImageScreen(client)
+        elif kind == "networks":
+            from dockui.ui.forms.create_network import CreateNetworkScreen
+
+            screen = CreateNetworkScreen(client)
+        else:
+            from dockui.ui.forms.create_volume import CreateVolumeScreen
+
+            screen = CreateVolumeScreen(client)
+        result = await self.push_screen_wait(screen)
+        if result is not None:
+            message = getattr(result, "message", None) or f"Pulled {result}"
+            self.notify(clean(str(message)), markup=False)
 
     # ------------------------------------------------------------------ container details
 
