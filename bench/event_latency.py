@@ -1,0 +1,128 @@
+"""Benchmark: engine event to screen, at 1000 containers and 50 events a second.
+
+The simulated engine runs in its own process (as dockerd would); a load thread renames
+a container 50 times a second through the API, noting the time just before each
+request; the app (headless, 160x45, stats hub on) runs on this process's loop. A model
+listener registered after the app's sees each renamed id right after the app
+diff-updated the table, and the time is taken once the following screen refresh ran.
+Budget: p95 <= 100 ms.
+
+    python -m bench.event_latency [--seconds 10] [--rate 50] [--containers 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+import httpx
+
+from dockui.engine import DockerClient, parse_host
+from dockui.state.model import CONTAINERS, Change, EngineModel
+from dockui.ui.app import DockuiApp
+
+BUDGET_P95 = 0.100
+
+
+async def run(containers: int, rate: float, seconds: float) -> list[float]:
+    tmp = tempfile.mkdtemp(prefix="dbench-", dir="/tmp")
+    sock = f"{tmp}/s.sock"
+    engine = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "dockui.sim",
+        "--socket",
+        sock,
+        "--containers",
+        str(containers),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        if await asyncio.to_thread(os.path.exists, sock):
+            break
+        await asyncio.sleep(0.05)
+    emitted: dict[str, float] = {}
+    latencies: list[float] = []
+    stop = threading.Event()
+    try:
+        model = EngineModel(DockerClient(parse_host(f"unix://{sock}")))
+        app = DockuiApp(model=model, stats=True)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await asyncio.wait_for(model.synced.wait(), 30)
+            await pilot.pause(0.5)
+            ids = [c.id for c in list(model.containers.values())[:200]]
+
+            def on_change(change: Change) -> None:
+                if change.kind != CONTAINERS:
+                    return
+                for cid in change.ids:
+                    c = model.containers.get(cid)
+                    sent = emitted.pop(c.name, None) if c else None
+                    if sent is not None:
+                        app.call_after_refresh(
+                            lambda s=sent: latencies.append(time.perf_counter() - s)
+                        )
+
+            model.add_listener(on_change)
+
+            def load() -> None:
+                n = 0
+                interval = 1.0 / rate
+                next_at = time.perf_counter()
+                api = f"http://docker/v{model.api_version}"
+                transport = httpx.HTTPTransport(uds=sock)
+                with httpx.Client(transport=transport, timeout=10) as http:
+                    while not stop.is_set():
+                        cid = ids[n % len(ids)]
+                        name = f"lat-{n}"
+                        emitted[name] = time.perf_counter()
+                        http.post(f"{api}/containers/{cid}/rename", params={"name": name})
+                        n += 1
+                        next_at += interval
+                        time.sleep(max(0.0, next_at - time.perf_counter()))
+
+            worker = threading.Thread(target=load, daemon=True)
+            worker.start()
+            await pilot.pause(seconds)
+            stop.set()
+            worker.join(5)
+            await pilot.pause(0.5)
+    finally:
+        engine.terminate()
+        await engine.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return latencies
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.event_latency", description=__doc__)
+    p.add_argument("--containers", type=int, default=1000)
+    p.add_argument("--rate", type=float, default=50.0)
+    p.add_argument("--seconds", type=float, default=10.0)
+    a = p.parse_args(argv)
+    lat = sorted(asyncio.run(run(a.containers, a.rate, a.seconds)))
+    if not lat:
+        print("event latency: no event reached the screen")
+        return 1
+    p50 = statistics.median(lat)
+    p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+    ok = p95 <= BUDGET_P95
+    print(
+        f"event -> screen at {a.containers} containers, {a.rate:.0f} events/s, "
+        f"{len(lat)} events: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"max {lat[-1] * 1000:.1f} ms (budget p95 {BUDGET_P95 * 1000:.0f} ms) "
+        f"{'OK' if ok else 'OVER'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
