@@ -9,6 +9,8 @@ def size(n: int | None) -> str:
     """Decimal units like `docker images` (187MB), or a dash when unknown."""
     if n is None or n < 0:
         return "–"
+    if n < 1000:
+        return f"{n}B"
     return humanize.naturalsize(n, format="%.1f").replace(" ", "")
 
 

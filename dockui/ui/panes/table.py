@@ -119,7 +119,11 @@ class DiffTable(DataTable[Text]):
         width = value.cell_len
         if width > col.content_width:
             col.content_width = width
+            # Every row shifts right of this column: drop cached row renders and repaint
+            # the whole table, not only the updated cell.
             self._require_update_dimensions = True
+            self._clear_caches()
+            self.refresh(layout=True)
             self.check_idle()
 
     def _impose_order(self, order: list[str]) -> None:
