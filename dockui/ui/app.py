@@ -91,16 +91,18 @@ class DockuiApp(App[None]):
         self._unsubscribe: list[Callable[[], None]] = []
         self._ever_synced = False
         self._first_paint_hooks: list[Callable[[], None]] = []
+        self.targets: list[Target] = list(targets or [])
+        self.fleet: Any = None
+        self._runners: dict[int, Any] = {}
         if model is None:
             if demo:
                 model = self._demo_model()
             else:
                 from dockui.engine.targets import resolve_targets
 
-                target = (
-                    (list(targets) or resolve_targets())[0] if targets else resolve_targets()[0]
-                )
-                model = EngineModel(DockerClient(target))
+                if not self.targets:
+                    self.targets = resolve_targets()
+                model = EngineModel(DockerClient(self.targets[0]))
         self.model = model
         self.panes: dict[str, ResourcePane] = {}
 
@@ -123,8 +125,12 @@ class DockuiApp(App[None]):
         self._attach(self.model)
         self.panes["containers"].table.focus()
         self._update_header()
-        self.run_worker(self._start(), group="model", exit_on_error=False)
+        self._runners[id(self.model)] = self.run_worker(
+            self._start(), group="model", exit_on_error=False
+        )
         self.set_interval(1.0, self._tick)
+        if len(self.targets) > 1:
+            self.action_fleet()
 
     async def _start(self) -> None:
         if self.demo and self._sim is None:
@@ -136,6 +142,9 @@ class DockuiApp(App[None]):
             undo()
         with contextlib.suppress(Exception):
             await self.model.client.aclose()
+        for m in self.fleet.models if self.fleet is not None else ():
+            with contextlib.suppress(Exception):
+                await m.client.aclose()
         if self._sim is not None:
             with contextlib.suppress(Exception):
                 await self._sim.stop()
@@ -752,6 +761,84 @@ class DockuiApp(App[None]):
         self.notify(
             f"The engine pruned {len(result.deleted)} {kind}{freed}.", markup=False, timeout=8
         )
+
+    # ------------------------------------------------------------------ many engines
+
+    def _get_fleet(self) -> Any:
+        """Every engine the user asked for; the dashboard's own model is the first."""
+        if self.fleet is None:
+            from dockui.state.fleet import Fleet
+
+            extra = [EngineModel(DockerClient(t)) for t in self.targets[1:]]
+            self.fleet = Fleet([self.model, *extra])
+            for m in extra:
+                self._runners[id(m)] = self.run_worker(m.run(), exit_on_error=False)
+        return self.fleet
+
+    def action_fleet(self) -> None:
+        from dockui.ui.screens.fleet import FleetScreen
+
+        self.push_screen(FleetScreen(self._get_fleet(), read_only=self.read_only, run=False))
+
+    def on_fleet_screen_engine_selected(self, event: Any) -> None:
+        from dockui.ui.screens.fleet import FleetScreen
+
+        while isinstance(self.screen, FleetScreen):
+            self.pop_screen()
+        if event.model is not self.model:
+            self.switch_engine(event.model)
+
+    def action_contexts(self) -> None:
+        from dockui.ui.screens.contexts import ContextSwitcher
+
+        active = self.model.client.target.name or None
+        self.push_screen(ContextSwitcher(active=active), self._context_chosen)
+
+    def _context_chosen(self, ctx: Any) -> None:
+        if ctx is None:
+            return
+        try:
+            target = ctx.target()
+        except EngineError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        except ValueError as exc:  # TargetError: a context with an unusable endpoint
+            self.notify(f"context {ctx.name}: {exc}", severity="error", markup=False)
+            return
+        self.switch_engine(EngineModel(DockerClient(target)))
+        self.notify(f"Switched to context {ctx.name} ({target.url})", markup=False)
+
+    def action_swarm(self) -> None:
+        from dockui.ui.screens.swarm import SwarmScreen
+
+        self.push_screen(SwarmScreen(self.model.client, self.model, read_only=self.read_only))
+
+    def switch_engine(self, model: EngineModel) -> None:
+        """Show another engine in the dashboard without restarting the app.
+
+        A model that belongs to the fleet keeps running (its row stays live); any other
+        model that is left is stopped and its connections closed.
+        """
+        old = self.model
+        in_fleet = self.fleet is not None and old in self.fleet.models
+        self.workers.cancel_group(self, "stats")
+        self.stats_hub = None
+        self.containers_pane.stats = None
+        if not in_fleet:
+            runner = self._runners.pop(id(old), None)
+            if runner is not None:
+                runner.cancel()
+            self.run_worker(old.client.aclose(), exit_on_error=False)
+        self._ever_synced = model.state == ConnState.LIVE
+        self._attach(model)
+        for pane in self.panes.values():
+            pane.refresh_rows()
+        if id(model) not in self._runners:
+            self._runners[id(model)] = self.run_worker(model.run(), exit_on_error=False)
+        if model.state == ConnState.LIVE and self.use_stats:
+            self._start_hub()
+        self._update_header()
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ demo engine
 
