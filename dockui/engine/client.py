@@ -270,6 +270,15 @@ class DockerClient:
         except ValueError as exc:
             raise StreamError(f"the engine sent a malformed stream: {exc}") from exc
 
+    async def _prune(self, kind: str, key: str, filters: Filters | None) -> PruneResult:
+        data = await self._json(
+            "POST",
+            f"/{kind}/prune",
+            params=_params(filters=encode_filters(filters)),
+            what=f"prune {kind}",
+        )
+        return PruneResult.from_api(data or {}, key)
+
     # ------------------------------------------------------------------ system
 
     async def ping(self) -> Ping:
@@ -511,13 +520,7 @@ class DockerClient:
         return await self._json("GET", f"/containers/{cid}/stats", params=params) or {}
 
     async def prune_containers(self, *, filters: Filters | None = None) -> PruneResult:
-        data = await self._json(
-            "POST",
-            "/containers/prune",
-            params=_params(filters=encode_filters(filters)),
-            what="prune containers",
-        )
-        return PruneResult.from_api(data or {}, "ContainersDeleted")
+        return await self._prune("containers", "ContainersDeleted", filters)
 
     # ------------------------------------------------------------------ exec / attach
 
@@ -671,13 +674,7 @@ class DockerClient:
         return [d for d in data or [] if isinstance(d, dict)]
 
     async def prune_images(self, *, filters: Filters | None = None) -> PruneResult:
-        data = await self._json(
-            "POST",
-            "/images/prune",
-            params=_params(filters=encode_filters(filters)),
-            what="prune images",
-        )
-        return PruneResult.from_api(data or {}, "ImagesDeleted")
+        return await self._prune("images", "ImagesDeleted", filters)
 
     async def pull(
         self,
@@ -850,13 +847,7 @@ class DockerClient:
         await self._request("DELETE", f"/networks/{nid}", what=f"remove network {nid[:12]}")
 
     async def prune_networks(self, *, filters: Filters | None = None) -> PruneResult:
-        data = await self._json(
-            "POST",
-            "/networks/prune",
-            params=_params(filters=encode_filters(filters)),
-            what="prune networks",
-        )
-        return PruneResult.from_api(data or {}, "NetworksDeleted")
+        return await self._prune("networks", "NetworksDeleted", filters)
 
     # ------------------------------------------------------------------ volumes
 
@@ -903,13 +894,7 @@ class DockerClient:
         f = dict(filters or {})
         if include_named and self.api_at_least("1.42"):
             f["all"] = "true"
-        data = await self._json(
-            "POST",
-            "/volumes/prune",
-            params=_params(filters=encode_filters(f)),
-            what="prune volumes",
-        )
-        return PruneResult.from_api(data or {}, "VolumesDeleted")
+        return await self._prune("volumes", "VolumesDeleted", f)
 
     async def prune_build_cache(self, *, all: bool = False) -> PruneResult:
         data = await self._json(
