@@ -5,7 +5,7 @@ cursor is put on a stopped container and `u` is pressed; the clock stops when th
 client's `start` call begins (the HTTP request is built and sent from there). Repeated
 over different containers. Budget: 50 ms.
 
-    python -m bench.key_latency [--presses 20] [--containers 1000]
+    python -m bench.key_latency [--presses 100] [--containers 1000]
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ async def run(containers: int, presses: int) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.key_latency", description=__doc__)
     p.add_argument("--containers", type=int, default=1000)
-    p.add_argument("--presses", type=int, default=20)
+    p.add_argument("--presses", type=int, default=100)
     a = p.parse_args(argv)
     lat = sorted(asyncio.run(run(a.containers, a.presses)))
     if not lat:

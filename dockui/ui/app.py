@@ -33,6 +33,7 @@ from dockui.ui.panes.containers import RUNNING_LIKE, ContainersPane
 from dockui.ui.panes.format import size
 from dockui.ui.panes.images import ImagesPane
 from dockui.ui.panes.networks import NetworksPane
+from dockui.ui.panes.pending import PendingChange, UsageSignature, usage_signature
 from dockui.ui.panes.volumes import VolumesPane
 
 STATE_STYLE = {
@@ -49,6 +50,8 @@ PANE_CLASSES: dict[str, type[ResourcePane]] = {
 }
 # How many engine calls a bulk action runs at once (the request pool has 8-16).
 BULK_CONCURRENCY = 6
+# Model changes reach the tables at most this often (a batch per ~screen refresh).
+APPLY_INTERVAL = 0.05
 
 
 class DockuiApp(App[None]):
@@ -91,6 +94,12 @@ class DockuiApp(App[None]):
         self._unsubscribe: list[Callable[[], None]] = []
         self._ever_synced = False
         self._first_paint_hooks: list[Callable[[], None]] = []
+        self._pending: dict[str, PendingChange] = {}
+        self._apply_timer: Any = None
+        self._last_apply = 0.0
+        self._usage_sigs: dict[str, UsageSignature] = {}
+        self._header_sig: tuple[object, ...] = ()
+        self._bindings_sig: tuple[object, ...] = ()
         self.targets: list[Target] = list(targets or [])
         self.fleet: Any = None
         self._runners: dict[int, Any] = {}
@@ -162,6 +171,9 @@ class DockuiApp(App[None]):
         for pane in self.panes.values():
             pane.model = model
         self._unsubscribe = [model.add_listener(self._on_change)]
+        # Changes collected for the previous model do not apply to this one.
+        self._pending.clear()
+        self._usage_sigs = {}
         if model.containers or model.images:
             for pane in self.panes.values():
                 pane.refresh_rows()
@@ -170,24 +182,81 @@ class DockuiApp(App[None]):
         if change.kind == STATUS:
             self._on_status()
             return
-        pane = self.panes.get(change.kind)
-        if pane is None:
+        if change.kind not in self.panes:
             return
-        ids = None if not change.ids and not change.removed else change.ids
-        if ids is None:
-            pane.refresh_rows()
+        # Changes are collected and applied together at most APPLY_INTERVAL apart: each
+        # applied batch repaints every visible row once (~25 ms here), so applying every
+        # model notification on its own saturates the loop at 50 events/s.
+        pending = self._pending.setdefault(change.kind, PendingChange())
+        pending.add(change)
+        if self._apply_timer is not None:
+            return
+        wait = self._last_apply + APPLY_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self._apply_pending()
         else:
-            pane.refresh_rows(ids, change.removed)
-        if change.kind == CONTAINERS:
-            for kind in ("images", "networks", "volumes"):
-                self._refresh_usage(self.panes[kind])
-            self._feed_hub()
-        self._update_header()
-        self.refresh_bindings()
+            self._apply_timer = self.set_timer(wait, self._apply_pending)
+
+    def _apply_pending(self) -> None:
+        self._apply_timer = None
+        self._last_apply = time.monotonic()
+        pending, self._pending = self._pending, {}
+        with self.batch_update():
+            for kind, p in pending.items():
+                pane = self.panes[kind]
+                if p.whole:
+                    pane.refresh_rows()
+                else:
+                    pane.refresh_rows(p.ids, p.removed)
+            containers = pending.get(CONTAINERS)
+            if containers is not None:
+                if self._usage_moved(containers):
+                    for kind in ("images", "networks", "volumes"):
+                        self._refresh_usage(self.panes[kind])
+                self._feed_hub()
+            self._update_header()
+        self._refresh_bindings_if_moved()
         if self._first_paint_hooks and self.panes["containers"].table.row_count:
             hooks, self._first_paint_hooks = self._first_paint_hooks, []
             for fn in hooks:
                 self.call_after_refresh(fn)
+
+    def _refresh_bindings_if_moved(self) -> None:
+        # refresh_bindings() makes the Footer recompose (a layout pass and a repaint of
+        # the whole screen); most model changes do not change which keys apply.
+        pane = self.pane
+        targets = pane.targets()
+        states = frozenset(c.state for c in self._containers(targets))
+        sig = (self.current_kind, pane.current_id(), len(targets), states)
+        if sig != self._bindings_sig:
+            self._bindings_sig = sig
+            self.refresh_bindings()
+
+    def _usage_moved(self, change: PendingChange) -> bool:
+        """Whether the containers in `change` moved any image/network/volume count.
+
+        Only creates, destroys, network (dis)connects and mounts do; state changes and
+        renames do not, so the three O(containers) recounts are skipped for those.
+        """
+        containers = self.model.containers
+        if change.whole:
+            fresh = {cid: usage_signature(c) for cid, c in containers.items()}
+            moved = fresh != self._usage_sigs
+            self._usage_sigs = fresh
+            return moved
+        moved = False
+        for cid in change.removed:
+            moved |= self._usage_sigs.pop(cid, None) is not None
+        for cid in change.ids:
+            c = containers.get(cid)
+            if c is None:
+                moved |= self._usage_sigs.pop(cid, None) is not None
+                continue
+            sig = usage_signature(c)
+            if self._usage_sigs.get(cid) != sig:
+                self._usage_sigs[cid] = sig
+                moved = True
+        return moved
 
     def _refresh_usage(self, pane: ResourcePane) -> None:
         before = dict(getattr(pane, "usage", None) or getattr(pane, "attached", None) or {})
@@ -283,8 +352,13 @@ class DockuiApp(App[None]):
         if self.stats_hub is not None:
             cpu, mem = self.stats_hub.totals()
             text.append(f"  ·  CPU {cpu:.1f}%  ·  MEM {size(mem)}", style="dim")
+        # Unchanged text: no repaint. The header's height is fixed: no layout pass.
+        sig = (text.plain, tuple(text.spans))
+        if sig == self._header_sig:
+            return
         with contextlib.suppress(Exception):
-            self.query_one("#header", Static).update(text)
+            self.query_one("#header", Static).update(text, layout=False)
+            self._header_sig = sig
 
     # ------------------------------------------------------------------ panes
 

@@ -67,6 +67,8 @@ class ResourcePane(Vertical):
         self._search: dict[str, list[str]] = {}
         self._row_of: dict[str, Row] = {}
         self.sizes_loaded = False
+        self.shown = 0
+        self._info_line = ""
 
     def compose(self) -> ComposeResult:
         yield self.info
@@ -155,6 +157,7 @@ class ResourcePane(Vertical):
             ids, lambda oid: self.sort_value(oid, self.sort_column), reverse=self.sort_reverse
         )
         self.rows = arrange(ids, self.group_of())
+        self.shown = len(ids)
         self._row_of = {r.id: r for r in self.rows}
         cells: dict[str, Cells] = {}
         for r in self.rows:
@@ -168,8 +171,8 @@ class ResourcePane(Vertical):
         self._update_info()
 
     def _update_info(self) -> None:
-        total = sum(1 for _ in self._cells)
-        shown = sum(1 for r in self.rows if not r.header)
+        total = len(self._cells)
+        shown = self.shown
         parts = [
             f"{self.TITLE}: {shown} of {total}" if shown != total else f"{self.TITLE}: {total}"
         ]
@@ -181,7 +184,11 @@ class ResourcePane(Vertical):
         if self.marked:
             parts.append(f"{len(self.marked)} selected")
         parts.extend(self.extra_info())
-        self.info.update(Text(clean("  ·  ".join(parts)), style="dim"))
+        line = clean("  ·  ".join(parts))
+        if line != self._info_line:
+            # The status line is one row high whatever it says: no layout pass.
+            self._info_line = line
+            self.info.update(Text(line, style="dim"), layout=False)
 
     def extra_info(self) -> list[str]:
         return []
