@@ -320,7 +320,12 @@ class HttpServer:
                     with contextlib.suppress(BaseException):
                         await watch
                     return pump_task.result()
-                data = watch.result()
+                try:
+                    data = watch.result()
+                except OSError:
+                    # A reset is a hang-up too; the pump must still be reaped below, or
+                    # its own reset error is left "never retrieved" for the GC to log.
+                    data = b""
                 if not data:
                     # The client hung up: stop producing at once.
                     pump_task.cancel()

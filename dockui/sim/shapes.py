@@ -19,7 +19,9 @@ def _sorted(d: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def command_line(c: Container) -> str:
-    return " ".join([c.path, *c.args])
+    # dockerd wraps each argument holding a space in single quotes, without escaping the
+    # quotes inside (measured on 20.10: `sh -c 'trap 'exit 0' TERM; ...'`).
+    return " ".join([c.path, *(f"'{a}'" if " " in a else a for a in c.args)])
 
 
 def status_text(c: Container, now: float) -> str:
