@@ -877,10 +877,10 @@ class DockuiApp(App[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         except ValueError as exc:  # TargetError: a context with an unusable endpoint
-            self.notify(f"context {ctx.name}: {exc}", severity="error", markup=False)
+            self.notify(clean(f"context {ctx.name}: {exc}"), severity="error", markup=False)
             return
         self.switch_engine(EngineModel(DockerClient(target)))
-        self.notify(f"Switched to context {ctx.name} ({target.url})", markup=False)
+        self.notify(clean(f"Switched to context {ctx.name} ({target.url})"), markup=False)
 
     def action_swarm(self) -> None:
         from dockui.ui.screens.swarm import SwarmScreen
