@@ -16,12 +16,9 @@ from typing import Any
 import pytest
 from e2e_support import (
     BUSYBOX,
-    BUSYBOX_REPO,
-    BUSYBOX_TAG,
     LABELS,
     SLEEPER,
-    TEST_LABEL,
-    busybox_rootfs_tar,
+    ensure_busybox_image,
     unique_name,
 )
 
@@ -50,24 +47,6 @@ def run_id() -> str:
 def run_labels(run_id: str) -> dict[str, str]:
     """Labels for objects a test may prune: the shared test label plus this session's."""
     return {**LABELS, RUN_LABEL: run_id}
-
-
-async def ensure_busybox_image(target: Target) -> str:
-    """Import the busybox rootfs as the test image unless a labelled one with CMD exists."""
-    async with DockerClient(target) as client:
-        with contextlib.suppress(NotFound):
-            info = await client.inspect_image(BUSYBOX)
-            config = info.get("Config") or {}
-            if (config.get("Labels") or {}).get(TEST_LABEL) == "1" and config.get("Cmd"):
-                return str(info.get("Id", ""))
-        await client.import_image(
-            busybox_rootfs_tar(),
-            repo=BUSYBOX_REPO,
-            tag=BUSYBOX_TAG,
-            changes=['CMD ["sh"]', f"LABEL {TEST_LABEL}=1"],
-        )
-        info = await client.inspect_image(BUSYBOX)
-        return str(info.get("Id", ""))
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,18 @@ Kept out of conftest.py so test modules can import the constants and helpers by 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import os
+import signal
 import subprocess
 import tarfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 
+from dockui.engine import DockerClient, NotFound, Target
 from dockui.engine.hijack import HijackedSocket
 
 TEST_LABEL = "dockui.test"
@@ -86,6 +91,84 @@ def busybox_rootfs_tar(binary: str = BUSYBOX_BINARY) -> bytes:
         _add_file(tar, "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
         _add_file(tar, "etc/group", b"root:x:0:\n")
     return buf.getvalue()
+
+
+async def ensure_busybox_image(target: Target) -> str:
+    """Import the busybox rootfs as the test image unless a labelled one with CMD exists.
+
+    `target` may be the shared engine or a test's own dockerd (which starts empty).
+    """
+    async with DockerClient(target) as client:
+        with contextlib.suppress(NotFound):
+            info = await client.inspect_image(BUSYBOX)
+            config = info.get("Config") or {}
+            if (config.get("Labels") or {}).get(TEST_LABEL) == "1" and config.get("Cmd"):
+                return str(info.get("Id", ""))
+        await client.import_image(
+            busybox_rootfs_tar(),
+            repo=BUSYBOX_REPO,
+            tag=BUSYBOX_TAG,
+            changes=['CMD ["sh"]', f"LABEL {TEST_LABEL}=1"],
+        )
+        info = await client.inspect_image(BUSYBOX)
+        return str(info.get("Id", ""))
+
+
+def processes_under(root: Path) -> list[int]:
+    """Pids (other than ours) whose command line names a path below `root`.
+
+    A test's own dockerd keeps everything below one temporary root, so this finds that
+    daemon, the containerd it manages and the containerd-shims of its containers (their
+    `-address` is containerd's socket under the exec-root), and nothing of the shared
+    engine or of another test's daemon (each has its own mkdtemp root).
+    """
+    needle = f"{str(root).rstrip('/')}/".encode()
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read()
+        except OSError:  # exited meanwhile, or not ours to read
+            continue
+        if needle in cmdline:
+            pids.append(int(entry))
+    return pids
+
+
+def _children_of(parents: set[int]) -> list[int]:
+    """Pids whose parent is in `parents` (from /proc/<pid>/stat)."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces or parentheses.
+        fields = stat.rsplit(b")", 1)[-1].split()
+        if len(fields) > 1 and int(fields[1]) in parents:
+            kids.append(int(entry))
+    return kids
+
+
+def kill_processes_under(root: Path) -> list[int]:
+    """SIGKILL what `processes_under(root)` finds, and first the containers its shims run.
+
+    The last resort of a finalizer, for a daemon that died hard and left its containerd
+    or shims behind. A shim is the parent of its container's init; killing only the
+    shim would orphan the container, so that init goes first (it is PID 1 of the
+    container's PID namespace: the kernel then kills everything inside).
+    """
+    ours = processes_under(root)
+    containers = [pid for pid in _children_of(set(ours)) if pid not in ours]
+    for pid in containers + ours:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return containers + ours
 
 
 def context_tar(files: Mapping[str, str | bytes]) -> bytes:
