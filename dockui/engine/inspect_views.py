@@ -4,12 +4,15 @@ instead of engine JSON.
 * `attached_endpoints(network)`: the containers on a network with their addresses;
 * `history_rows(history)`: an image's layers (created, created by, size, comment);
 * `disk_usage_rows(df)`: per type count, active, size and reclaimable space, with the
-  docker CLI's formulas (`docker system df`).
+  docker CLI's formulas (`docker system df`);
+* `engine_clock_offset(info, now)`: how far the engine's clock is from ours.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from dockui.engine.models import DiskUsage, NetworkSummary
@@ -132,3 +135,25 @@ def disk_usage_rows(df: DiskUsage) -> list[UsageRow]:
             cache_free += max(0, _i(b.get("Size")))
     cache = UsageRow("Build Cache", len(df.build_cache), cache_active, cache_size, cache_free)
     return [images, containers, volumes, cache]
+
+
+def engine_clock_offset(info: dict[str, Any], local_now: float) -> float:
+    """Seconds to add to the local clock to get the engine's (`SystemTime` in /info).
+
+    `since=` is compared with the engine's clock; a remote host's clock may differ from
+    ours. 0.0 when the engine does not say or says something unreadable.
+    """
+    raw = info.get("SystemTime")
+    if not isinstance(raw, str):
+        return 0.0
+    # RFC 3339 with up to nine fractional digits; fromisoformat takes at most six.
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)", raw.strip())
+    if m is None:
+        return 0.0
+    frac = (m.group(2) or "")[:7]
+    zone = "+00:00" if m.group(3) == "Z" else m.group(3)
+    try:
+        engine_now = datetime.fromisoformat(m.group(1) + frac + zone).timestamp()
+    except ValueError:
+        return 0.0
+    return engine_now - local_now

@@ -325,12 +325,31 @@ async def test_system_screen_df_info_and_events(
         await pilot.pause(0.3)
         events = screen.query_one("#events-table", DataTable)
         assert events.row_count >= 1
-        # Filter by name: only matching events remain after the stream restarts with a look back.
+        # The look back replays the last 5 minutes on a new stream.
         screen.query_one("#ev-since", Select).value = 300
-        screen.query_one("#ev-name", Input).value = "evt-vol"
         await pilot.pause(0.3)
+        await client.create_volume("other-vol")
+        await pilot.pause(0.3)
+        assert events.row_count >= 2
+        opened = screen.streams_opened
+        # Typing a name filters what was received, without reconnecting per keystroke.
+        for typed in ("e", "evt", "evt-vol"):
+            screen.query_one("#ev-name", Input).value = typed
+            await pilot.pause(0.05)
         rows = [events.get_row_at(i) for i in range(events.row_count)]
         assert rows and all("evt-vol" in str(r[3]) for r in rows)
+        assert screen.streams_opened == opened
+        # New events still pass through the filter; clearing it brings everything back.
+        await client.create_volume("evt-vol-2")
+        await client.create_volume("skip-vol")
+        await pilot.pause(0.3)
+        names = [str(events.get_row_at(i)[3]) for i in range(events.row_count)]
+        assert "evt-vol-2" in names and "skip-vol" not in names
+        screen.query_one("#ev-name", Input).value = ""
+        await pilot.pause(0.1)
+        names = [str(events.get_row_at(i)[3]) for i in range(events.row_count)]
+        assert {"evt-vol", "other-vol", "skip-vol"} <= set(names)
+        assert screen.streams_opened == opened
 
 
 # ------------------------------------------------------------------ build

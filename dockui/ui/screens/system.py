@@ -5,12 +5,14 @@ look back (`since`).
 The events stream is a worker owned by this screen: leaving it closes the connection.
 Changing the type, action or look back restarts the stream with server-side filters
 (the engine filters by `type` and `event`); the name filter is applied here, on the
-container/image/network/volume name or id, so typing does not reconnect.
+container/image/network/volume name or id, over the events already received, so typing
+does not reconnect. The look back is measured on the engine's clock (`SystemTime`).
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from datetime import datetime
 
 import humanize
@@ -25,7 +27,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, TabbedConte
 
 from dockui.engine.client import DockerClient
 from dockui.engine.errors import EngineError
-from dockui.engine.inspect_views import disk_usage_rows
+from dockui.engine.inspect_views import disk_usage_rows, engine_clock_offset
 from dockui.engine.models import Event
 from dockui.sanitize import clean, safe_text
 
@@ -89,6 +91,10 @@ class SystemScreen(Screen[None]):
         super().__init__()
         self.client = client
         self.events_seen = 0
+        self.streams_opened = 0  # for tests: a name filter must not open another
+        # Every event the current stream delivered, so the name filter can re-filter them.
+        self._received: deque[Event] = deque(maxlen=MAX_EVENTS)
+        self._clock_offset = 0.0  # engine clock minus ours, from /info
 
     def compose(self) -> ComposeResult:
         yield Label("", id="system-error")
@@ -145,6 +151,7 @@ class SystemScreen(Screen[None]):
         except EngineError as exc:
             self._error(f"Could not read the engine's info: {exc}")
             return
+        self._clock_offset = engine_clock_offset(info, time.time())
         table = self.query_one("#engine-table", DataTable)
         table.clear()
         for key in VERSION_KEYS:
@@ -188,8 +195,10 @@ class SystemScreen(Screen[None]):
 
     def _since(self) -> int | None:
         secs = self.query_one("#ev-since", Select).value
-        # The local clock is close enough for a look back measured in minutes.
-        return int(time.time()) - secs if isinstance(secs, int) and secs > 0 else None
+        if not isinstance(secs, int) or secs <= 0:
+            return None
+        # A remote engine's clock may be off from ours; `since` is read on its clock.
+        return int(time.time() + self._clock_offset) - secs
 
     @on(Select.Changed, "#ev-type")
     @on(Select.Changed, "#ev-since")
@@ -199,19 +208,30 @@ class SystemScreen(Screen[None]):
 
     @on(Input.Changed, "#ev-name")
     def _name_changed(self) -> None:
-        self._stream_events()  # replays the look back, so earlier matches reappear
+        # Re-filter what the stream already delivered: no reconnect per keystroke.
+        table = self.query_one("#events-table", DataTable)
+        table.clear()
+        self.events_seen = 0
+        needle = self._needle()
+        for event in self._received:
+            if event_matches(event, needle):
+                self._add_event(table, event)
+
+    def _needle(self) -> str:
+        return self.query_one("#ev-name", Input).value.strip()
 
     @work(exclusive=True, group="events", exit_on_error=False)
     async def _stream_events(self) -> None:
         table = self.query_one("#events-table", DataTable)
         table.clear()
         self.events_seen = 0
-        needle = self.query_one("#ev-name", Input).value.strip()
+        self._received.clear()
+        self.streams_opened += 1
         try:
             async for event in self.client.events(filters=self._filters(), since=self._since()):
-                if not event_matches(event, needle):
-                    continue
-                self._add_event(table, event)
+                self._received.append(event)
+                if event_matches(event, self._needle()):
+                    self._add_event(table, event)
         except EngineError as exc:
             self._error(f"The events stream stopped: {exc}")
 
