@@ -102,6 +102,7 @@ class DockuiApp(App[None]):
         self._bindings_sig: tuple[object, ...] = ()
         self.targets: list[Target] = list(targets or [])
         self.fleet: Any = None
+        self.fleet_stats: Any = None  # the open fleet view's per-engine stats hubs
         self._runners: dict[int, Any] = {}
         if model is None:
             if demo:
@@ -315,6 +316,8 @@ class DockuiApp(App[None]):
             return
         pane = self.containers_pane
         hub.set_running(c.id for c in self.model.containers.values() if c.running)
+        if self.fleet_stats is not None and self.fleet_stats.running:
+            return  # the fleet view steers what this hub streams until it closes
         hub.set_visible(k for k in pane.table.visible_keys() if k in self.model.containers)
         hub.set_selected(pane.current_id())
         hub.set_want_all(pane.sort_column in ("cpu", "mem"))
@@ -852,7 +855,21 @@ class DockuiApp(App[None]):
     def action_fleet(self) -> None:
         from dockui.ui.screens.fleet import FleetScreen
 
-        self.push_screen(FleetScreen(self._get_fleet(), read_only=self.read_only, run=False))
+        if any(isinstance(s, FleetScreen) for s in self.screen_stack):
+            return  # one fleet view (and one set of its stats hubs) at a time
+        fleet, stats = self._get_fleet(), None
+        if self.use_stats:
+            from dockui.state.fleet_stats import FleetStats
+
+            # The dashboard's engine keeps its one hub; the fleet view borrows it.
+            active = self.model
+            stats = self.fleet_stats = FleetStats(
+                fleet,
+                active=active,
+                active_hub=lambda: self.stats_hub if self.model is active else None,
+                on_stop=self._feed_hub,
+            )
+        self.push_screen(FleetScreen(fleet, read_only=self.read_only, run=False, stats=stats))
 
     def on_fleet_screen_engine_selected(self, event: Any) -> None:
         from dockui.ui.screens.fleet import FleetScreen

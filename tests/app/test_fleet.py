@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from dockui.engine import DockerClient, parse_host
 from dockui.state.fleet import Fleet
+from dockui.state.fleet_stats import EngineUsage
 from dockui.state.model import ConnState, EngineModel
 from dockui.ui.screens.fleet import ConfirmAction, FleetScreen
 
@@ -142,8 +143,10 @@ async def test_podman_note_totals_and_unencrypted_warning() -> None:
         hosts = [e.docker_host for e in engines] + ["tcp://192.0.2.1:2375"]
         fleet = _fleet(hosts, podman=1)
 
-        def totals(model: EngineModel) -> tuple[float, int]:
-            return (12.5, 3 * 1024**2) if model.name == "e0" else (1.0, 1024**2)
+        def totals(model: EngineModel) -> EngineUsage:
+            if model.name == "e0":
+                return EngineUsage(12.5, 3 * 1024**2, 2, 2, 4, 8 * 1024**3)
+            return EngineUsage(1.0, 1024**2, 1, 2, 4, 8 * 1024**3)
 
         app = ScreenApp(lambda: FleetScreen(fleet, totals=totals))
         async with app.run_test(size=SIZE) as pilot:
@@ -156,8 +159,9 @@ async def test_podman_note_totals_and_unencrypted_warning() -> None:
             assert "unencrypted" in warning and "e2" in warning and "192.0.2.1" in warning
             assert "e0" not in warning and "e1" not in warning
             assert column(overview, "url")[2].startswith("⚠ ")
-            assert column(overview, "cpu_use")[:2] == ["12.5%", "1.0%"]
-            assert column(overview, "mem_use")[0] == "3.0 MiB"
+            # Only one of e1's two running containers has figures: the cell says so.
+            assert column(overview, "cpu_use") == ["12.5%", "1.0% (1/2)", "–"]
+            assert column(overview, "mem_use") == ["3.0 MiB", "1.0 MiB", "–"]
 
 
 async def test_first_fill_leaves_the_cursor_at_the_top() -> None:

@@ -2,7 +2,11 @@
 
 `FleetScreen(fleet)` shows one overview row per engine (reachable or not, versions,
 podman, counts, CPUs and memory, and CPU/memory in use when a stats source is given)
-and one combined container table with an ENGINE column. Rows are keyed
+and one combined container table with an ENGINE column. With `stats` (a FleetStats:
+a stats hub per engine, run while this screen is mounted), the table's rows on screen
+are streamed by their own engine's hub and get CPU/MEM cells, and the overview shows
+each engine's totals against its host, with how many running containers they cover.
+Rows are keyed
 "engine/id" and diff-updated from the fleet's listeners (never cleared and refilled), so
 the cursor stays put while engines change. Actions go to the client of the engine that
 holds the selected container; a failing engine is marked in its row and retried by its
@@ -24,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Static
@@ -32,6 +37,7 @@ from dockui.engine.errors import EngineError, NotModified
 from dockui.engine.models import ContainerSummary
 from dockui.sanitize import clean, safe_text
 from dockui.state.fleet import EngineOverview, Fleet
+from dockui.state.fleet_stats import EngineUsage, FleetStats
 from dockui.state.model import CONTAINERS, IMAGES, STATUS, Change, ConnState, EngineModel
 
 # Listener calls arrive in bursts (one per event batch per engine); one repaint per burst.
@@ -40,7 +46,12 @@ COALESCE = 0.05
 TICK = 1.0
 PODMAN_STATS_NOTE = "podman streams stats every 5 s, so its CPU and memory figures move slower"
 
-Totals = Callable[[EngineModel], tuple[float, int]]
+Totals = Callable[[EngineModel], EngineUsage | None]
+# A figure older than this is dimmed: the row was off screen and only refreshed rarely.
+STALE_AFTER = 5.0
+CPU_WIDTH = 14
+MEM_WIDTH = 16
+DASH = Text("–", style="dim")
 
 _STATE_STYLE = {"running": "green", "paused": "yellow", "restarting": "yellow", "dead": "red"}
 
@@ -52,6 +63,35 @@ def _size(n: int) -> str:
 def _needs_force(c: ContainerSummary) -> bool:
     """The engine refuses to remove a running or paused container without force."""
     return c.state in ("running", "paused", "restarting")
+
+
+def usage_cells(usage: EngineUsage | None) -> list[Text]:
+    """CPU USE and MEM USE of an overview row, "–" when there is nothing to show.
+
+    As the dashboard's header summary: CPU summed in the docker CLI's unit (100% = one
+    core, next to the CPUS column) and coloured by its share of the host's cores, memory
+    coloured by its share of MemTotal. "(48/300)" says only 48 of the 300 running
+    containers have figures yet (the rest are refreshed slowly, or the engine just came).
+    """
+    if usage is None or (usage.measured == 0 and usage.running > 0):
+        cells = [Text("–"), Text("–")]
+    else:
+        from dockui.ui.widgets.gauges import DEFAULT_PALETTE as P
+
+        cells = [
+            Text(
+                f"{usage.cpu_percent:.1f}%", style=P.level(usage.cpu_share, P.cpu_warn, P.cpu_bad)
+            ),
+            Text(_used(usage.mem_used), style=P.level(usage.mem_share, P.mem_warn, P.mem_bad)),
+        ]
+    if usage is not None and not usage.complete:
+        cells[0].append(f" ({usage.measured}/{usage.running})", style="dim")
+    return cells
+
+
+def _used(n: int) -> str:
+    """Memory in use, in the same units as the MEMORY column (0 is a figure, not unknown)."""
+    return humanize.naturalsize(n, binary=True, format="%.1f")
 
 
 def row_key(model: EngineModel, cid: str) -> str:
@@ -153,20 +193,27 @@ class FleetScreen(Screen[None]):
         *,
         read_only: bool = False,
         totals: Totals | None = None,
+        stats: FleetStats | None = None,
         run: bool = True,
     ) -> None:
         """Args:
         fleet: the engines to show.
         read_only: refuse every action that changes a container.
-        totals: CPU % and memory bytes in use per engine (the stats hub); adds two columns.
+        totals: CPU and memory in use per engine; adds two overview columns. Defaults
+            to `stats.usage` when `stats` is given.
+        stats: per-engine stats hubs, run while this screen is mounted (stopped when
+            it goes); adds CPU/MEM cells to the container list.
         run: run the fleet's models while this screen is mounted; pass False when the
             app already runs them (then leaving the screen keeps them live).
         """
         super().__init__()
         self.fleet = fleet
         self.read_only = read_only
-        self.totals = totals
+        self.stats = stats
+        self.totals = totals if totals is not None or stats is None else stats.usage
         self.run_fleet = run
+        self._shown: set[str] = set()  # row keys last handed to the hubs as on screen
+        self._live = False  # between on_mount and on_unmount: the tables exist
         self._rows: dict[str, tuple[EngineModel, str]] = {}
         self._cells: dict[str, tuple[str, ...]] = {}
         self._pending: dict[str, set[str] | None] = {}
@@ -188,6 +235,7 @@ class FleetScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._live = True
         overview = self.query_one("#fleet-overview", DataTable)
         cols = [
             ("ENGINE", "engine"),
@@ -214,10 +262,23 @@ class FleetScreen(Screen[None]):
             ("IMAGE", "image"),
             ("STATE", "state"),
             ("STATUS", "status"),
-            ("ID", "id"),
         ):
             table.add_column(label, key=key)
+        if self.stats is not None:
+            table.add_column("CPU", key="cpu", width=CPU_WIDTH)
+            table.add_column("MEM", key="mem", width=MEM_WIDTH)
+        table.add_column("ID", key="id")
         self._unlisten = self.fleet.add_listener(self._on_change)
+        if self.stats is not None:
+            unlisten_stats = self.stats.add_listener(self._on_samples)
+            unlisten_fleet = self._unlisten
+
+            def unlisten() -> None:
+                unlisten_fleet()
+                unlisten_stats()
+
+            self._unlisten = unlisten
+            self.watch(table, "scroll_y", lambda *_: self._feed_stats(), init=False)
         # Whatever the models already know (the app may have run them) paints at once.
         for m in self.fleet.models:
             self._pending[m.name] = None
@@ -227,8 +288,20 @@ class FleetScreen(Screen[None]):
         table.focus()
         if self.run_fleet:
             self._run_fleet()
+        if self.stats is not None:
+            self._feed_stats()
+            self._run_stats()
+
+    @on(DataTable.RowHighlighted, "#fleet-containers")
+    def _row_highlighted(self) -> None:
+        self._feed_stats()
+
+    def on_resize(self) -> None:
+        # The table's new height is known after the layout pass this event starts.
+        self.call_after_refresh(self._feed_stats)
 
     def on_unmount(self) -> None:
+        self._live = False
         if self._unlisten is not None:
             self._unlisten()
             self._unlisten = None
@@ -236,6 +309,12 @@ class FleetScreen(Screen[None]):
     @work(exclusive=True, group="fleet", exit_on_error=False)
     async def _run_fleet(self) -> None:
         await self.fleet.run()
+
+    @work(exclusive=True, group="fleet-stats", exit_on_error=False)
+    async def _run_stats(self) -> None:
+        # Cancelled with the screen's other workers when it unmounts: the hubs stop.
+        assert self.stats is not None
+        await self.stats.run()
 
     # ------------------------------------------------------------------ model → table
 
@@ -264,8 +343,84 @@ class FleetScreen(Screen[None]):
             safe_text(c.image),
             Text(clean(c.state), style=_STATE_STYLE.get(c.state, "dim")),
             safe_text(c.status),
+            *self._stats_cells(model, c),
             Text(c.short_id),
         )
+
+    def _stats_cells(self, model: EngineModel, c: ContainerSummary) -> tuple[Text, ...]:
+        if self.stats is None:
+            return ()
+        sample = self.stats.latest(model, c.id) if c.running else None
+        if sample is None:
+            return DASH, DASH
+        from dockui.ui.widgets.gauges import cpu_cell, mem_cell
+
+        age = self.stats.age(model, c.id)
+        stale = age is not None and age > STALE_AFTER
+        return (
+            cpu_cell(sample.cpu_percent, CPU_WIDTH, stale=stale),
+            mem_cell(sample.mem_used, sample.mem_limit, MEM_WIDTH, stale=stale),
+        )
+
+    # ------------------------------------------------------------------ stats
+
+    def _visible_keys(self, table: DataTable[Text]) -> list[str]:
+        start = int(table.scroll_y)
+        height = max(table.scrollable_content_region.height, 1)
+        return [r.key.value for r in table.ordered_rows[start : start + height] if r.key.value]
+
+    def _feed_stats(self) -> None:
+        """Hand the rows on screen and the selection to their engines' hubs."""
+        table = self._stats_table()
+        if table is None or self.stats is None:
+            return
+        keys = self._visible_keys(table)
+        rows = [self._rows[k] for k in keys if k in self._rows]
+        self.stats.set_visible(rows)
+        picked = self.selected()
+        self.stats.set_selected(*((picked[0], picked[1].id) if picked else (None, None)))
+        # Rows that came into view show how old their figure is now, not when last drawn.
+        fresh = [k for k in keys if k not in self._shown and k in self._rows]
+        self._shown = set(keys)
+        by_model: dict[str, set[str]] = {}
+        for k in fresh:
+            model, cid = self._rows[k]
+            by_model.setdefault(model.name, set()).add(cid)
+        for name, ids in by_model.items():
+            self._refresh_stats_cells(self.fleet.model(name), ids)
+
+    def _stats_table(self) -> DataTable[Text] | None:
+        """The container table while stats may be drawn into it (not while it goes)."""
+        if not self._live:
+            return None
+        try:
+            return self.query_one("#fleet-containers", DataTable)
+        except NoMatches:  # the screen is being removed: children go before on_unmount
+            return None
+
+    def _on_samples(self, model: EngineModel, ids: set[str]) -> None:
+        self._refresh_stats_cells(model, ids)
+
+    def _refresh_stats_cells(self, model: EngineModel, ids: set[str]) -> None:
+        """Rebuild only the CPU/MEM cells of those rows that changed."""
+        table = self._stats_table()
+        if table is None:
+            return
+        first = [c.key for c in table.ordered_columns].index("cpu")
+        for cid in ids:
+            key = row_key(model, cid)
+            old = self._cells.get(key)
+            c = model.containers.get(cid)
+            if old is None or c is None:
+                continue
+            cells = self._stats_cells(model, c)
+            sig = tuple(f"{t.plain}\0{t.style}" for t in cells)
+            if sig == old[first : first + 2]:
+                continue
+            for i, col in enumerate(("cpu", "mem")):
+                if sig[i] != old[first + i]:
+                    table.update_cell(key, col, cells[i])
+            self._cells[key] = (*old[:first], *sig, *old[first + 2 :])
 
     def _flush(self) -> None:
         self._flush_scheduled = False
@@ -303,6 +458,8 @@ class FleetScreen(Screen[None]):
                 self._cells[key] = sig
         if added:
             self._sort(table)
+        if pending:
+            self._feed_stats()
         # Settled once every engine has delivered its first list (or failed) and that
         # list has been painted; from then on the cursor follows its container.
         self._settled = self._settled or self._first_fill_done()
@@ -358,14 +515,13 @@ class FleetScreen(Screen[None]):
                 Text(_size(ov.mem_total)),
             ]
         if self.totals is not None:
-            cpu_use, mem_use = "–", "–"
+            usage = None
             if ov is not None and ov.state == ConnState.LIVE:
                 try:
-                    cpu, mem = self.totals(m)
-                    cpu_use, mem_use = f"{cpu:.1f}%", _size(mem)
+                    usage = self.totals(m)
                 except Exception:  # a stats source hiccup must not break the overview
-                    pass
-            cells += [Text(cpu_use), Text(mem_use)]
+                    usage = None
+            cells += usage_cells(usage)
         cells.append(self._state_cell(m))
         return cells
 
