@@ -47,6 +47,9 @@ TICK = 1.0
 PODMAN_STATS_NOTE = "podman streams stats every 5 s, so its CPU and memory figures move slower"
 
 Totals = Callable[[EngineModel], EngineUsage | None]
+# Stats cells are redrawn at most this often, whichever engines' samples arrived (the
+# dashboard's hub reports at most 4 times a second; do the same for all engines at once).
+STATS_REPAINT = 0.25
 # A figure older than this is dimmed: the row was off screen and only refreshed rarely.
 STALE_AFTER = 5.0
 CPU_WIDTH = 14
@@ -214,6 +217,8 @@ class FleetScreen(Screen[None]):
         self.run_fleet = run
         self._shown: set[str] = set()  # row keys last handed to the hubs as on screen
         self._live = False  # between on_mount and on_unmount: the tables exist
+        self._pending_stats: dict[str, set[str]] = {}
+        self._stats_scheduled = False
         self._rows: dict[str, tuple[EngineModel, str]] = {}
         self._cells: dict[str, tuple[str, ...]] = {}
         self._pending: dict[str, set[str] | None] = {}
@@ -399,7 +404,26 @@ class FleetScreen(Screen[None]):
             return None
 
     def _on_samples(self, model: EngineModel, ids: set[str]) -> None:
-        self._refresh_stats_cells(model, ids)
+        # Any update_cell repaints every visible row of a DataTable, and each engine's
+        # hub reports on its own clock: gather them into one repaint per STATS_REPAINT.
+        self._pending_stats.setdefault(model.name, set()).update(ids)
+        if not self._stats_scheduled and self._live:
+            self._stats_scheduled = True
+            self.set_timer(STATS_REPAINT, self._flush_stats)
+
+    def _flush_stats(self) -> None:
+        self._stats_scheduled = False
+        pending, self._pending_stats = self._pending_stats, {}
+        for name, ids in pending.items():
+            try:
+                model = self.fleet.model(name)
+            except KeyError:
+                continue
+            # Rows off screen (refreshed slowly for the totals) are redrawn when they
+            # come into view (_feed_stats); drawing them now would repaint for nothing.
+            shown = {cid for cid in ids if row_key(model, cid) in self._shown}
+            if shown:
+                self._refresh_stats_cells(model, shown)
 
     def _refresh_stats_cells(self, model: EngineModel, ids: set[str]) -> None:
         """Rebuild only the CPU/MEM cells of those rows that changed."""
