@@ -42,6 +42,11 @@ from dockui.engine.streams import JSONStreamDecoder, LogLine, LogLineAssembler, 
 from dockui.engine.targets import Target
 from dockui.engine.transport import Pools, make_pools
 
+_LANE_HEADERS = {"User-Agent": "dockui"}
+# A one-shot sample waits for the daemon's next collection: seconds at most, but a busy
+# daemon with thousands of containers can take longer; never wait forever.
+_LANE_TIMEOUT = {"connect": 5.0, "read": 60.0, "write": 30.0, "pool": 5.0}
+
 MIN_API = "1.41"  # Docker 20.10, still Debian 12's docker.io
 MAX_API = "1.52"
 
@@ -512,12 +517,58 @@ class DockerClient:
                 if isinstance(obj, dict):
                     yield obj
 
-    async def stats_once(self, cid: str, *, one_shot: bool = False) -> dict[str, Any]:
-        """One sample. `one_shot=True` answers sooner but carries no precpu (no CPU%)."""
-        params = {"stream": "0"}
-        if one_shot:
-            params["one-shot"] = "1"
-        return await self._json("GET", f"/containers/{cid}/stats", params=params) or {}
+    async def stats_once(
+        self, cid: str, *, one_shot: bool = False, lane: str | None = None
+    ) -> dict[str, Any]:
+        """One sample.
+
+        dockerd: `stream=false` waits for two collections (about 2 s) to fill precpu;
+        `one_shot=True` waits for the next collection only and carries no precpu (compute
+        CPU% against your own previous sample). Podman answers both at once, without precpu.
+        `lane` sends it over the named single keep-alive connection (see transport.py)
+        instead of the request pool; close it with `close_stats_lane` when done.
+        """
+        query = "stream=0&one-shot=1" if one_shot else "stream=0"
+        if lane is None:
+            params = {"stream": "0"}
+            if one_shot:
+                params["one-shot"] = "1"
+            return await self._json("GET", f"/containers/{cid}/stats", params=params) or {}
+        return await self._lane_get(lane, f"/containers/{cid}/stats", query) or {}
+
+    async def close_stats_lane(self, lane: str) -> None:
+        """Close a lane's connection (an answer still pending on it is abandoned)."""
+        if self._pools is not None:
+            await self._pools.close_lane(lane)
+
+    async def _lane_get(self, lane: str, path: str, query: str) -> Any:
+        # The bare transport: no client-level hooks, cookies, redirects or merged
+        # defaults, which is most of httpx's per-request cost for a fixed GET.
+        pools = self.pools
+        request = httpx.Request(
+            "GET",
+            f"{pools.base_url}{self._url(path)}?{query}",
+            headers=_LANE_HEADERS,
+            extensions={"timeout": _LANE_TIMEOUT},
+        )
+        try:
+            resp = await pools.lane(lane).handle_async_request(request)
+            try:
+                body = await resp.aread()
+            finally:
+                await resp.aclose()
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise self._transport_error(exc) from exc
+        if resp.status_code >= 400:
+            raise error_for_status(resp.status_code, body, what=f"GET {path}")
+        if not body:
+            return None
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise EngineError(f"the engine sent malformed JSON for {path}") from exc
 
     async def prune_containers(self, *, filters: Filters | None = None) -> PruneResult:
         return await self._prune("containers", "ContainersDeleted", filters)

@@ -1,14 +1,25 @@
-"""httpx clients for one target: a bounded pool for requests, an unbounded one for streams.
+"""httpx clients for one target: a bounded pool for requests, an unbounded one for streams,
+and single-connection "lanes" for periodic one-shot stats.
 
 Streams (/events, /stats, logs follow, exec) live for minutes or hours; keeping them out of
 the request pool means hundreds of them never make a button press wait for a connection,
 and the request pool stays small (httpcore's per-request cost grows with pool size).
+
+Lanes: the stats hub samples dozens of rows with one-shot requests that each wait about a
+second for the daemon's collector. In one shared pool those waiters make httpcore scan
+every connection against every queued request on each event: measured 4.7 ms of client
+CPU per request with 48 rows in flight, against 0.9 ms with one keep-alive connection per
+row (a transport with a single connection has nothing to scan). They also never touch the
+request pool, so sampling cannot make the user's own actions wait.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import ssl
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -16,6 +27,17 @@ from dockui.engine.errors import NotSupported, TLSError
 from dockui.engine.targets import Target, TLSSettings
 
 REST_CONNECTIONS = 16
+
+# httpcore asks `import sniffio` every time it sets up a lock or event (several per
+# request). anyio 4 no longer installs sniffio, so each of those is a failed import that
+# searches sys.path again: measured 1.05 -> 0.68 ms of client CPU per request once the
+# failure is remembered. Marking the module absent is what the import system itself does
+# for "known missing"; httpcore then falls back to asyncio, as it already did.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+TransportFactory = Callable[[httpx.Limits], httpx.AsyncHTTPTransport]
+LANE_LIMITS = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=30.0)
 
 
 def ssl_context(tls: TLSSettings) -> ssl.SSLContext:
@@ -42,10 +64,30 @@ def ssl_context(tls: TLSSettings) -> ssl.SSLContext:
 class Pools:
     rest: httpx.AsyncClient
     streams: httpx.AsyncClient
+    base_url: str = "http://docker"
+    make_transport: TransportFactory | None = None
+    lanes: dict[str, httpx.AsyncHTTPTransport] = field(default_factory=dict)
+
+    def lane(self, key: str) -> httpx.AsyncHTTPTransport:
+        """The single keep-alive connection named `key`, made on first use."""
+        t = self.lanes.get(key)
+        if t is None:
+            if self.make_transport is None:
+                raise RuntimeError("these pools were built without a transport factory")
+            t = self.lanes[key] = self.make_transport(LANE_LIMITS)
+        return t
+
+    async def close_lane(self, key: str) -> None:
+        t = self.lanes.pop(key, None)
+        if t is not None:
+            await t.aclose()
 
     async def aclose(self) -> None:
         await self.rest.aclose()
         await self.streams.aclose()
+        lanes, self.lanes = list(self.lanes.values()), {}
+        for t in lanes:
+            await t.aclose()
 
 
 def make_pools(
@@ -93,4 +135,4 @@ def make_pools(
         timeout=httpx.Timeout(connect=5.0, read=None, write=30.0, pool=5.0),
         headers={"User-Agent": "dockui"},
     )
-    return Pools(rest, streams)
+    return Pools(rest, streams, base_url=base_url, make_transport=transport)

@@ -315,7 +315,9 @@ async def container_stats(call: Call) -> AnyResponse:
     os_type = hub.os_type
     if not stream and c.status not in ("running", "paused"):
         return StreamResponse(200, _single(zero_sample(c, os_type)))
-    sub = hub.subscribe(c.id, first_zero=stream or one_shot, once=not stream)
+    # dockerd: plain stream=false swallows one collection to prime precpu, one-shot does not.
+    prime = 0 if stream or one_shot else 1
+    sub = hub.subscribe(c.id, first_zero=stream or one_shot, once=not stream, prime=prime)
 
     async def gen() -> AsyncIterator[bytes]:
         try:

@@ -3,9 +3,12 @@
 Cost matters (1000 containers with 100 streams must stay under half a core), so:
 one tick per interval advances only the containers somebody watches; each sample is
 produced by %-formatting a per-container JSON template serialised once; every
-subscriber of a container receives the same bytes. Like dockerd, the first sample of a
-stream (and one-shot) has an all-zero precpu_stats; `stream=false` waits for the next
-tick and carries the previous tick as precpu.
+subscriber of a container receives the same bytes. Like dockerd (daemon/stats.go), the
+first sample of a stream and a `stream=false&one-shot=true` answer (the next tick) have an
+all-zero precpu_stats, and plain `stream=false` waits for TWO ticks, the first one only
+priming precpu. A container nobody watched for a few ticks is not advanced meanwhile, but
+its next sample covers the whole gap, so two one-shot samples ticks apart still give the
+right CPU% when the caller uses its own previous sample as precpu.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class Walk:
     blk_w: int = 0
     pids: int = 1
     read: float = 0.0
+    prev_read: float = 0.0
+    tick: int = 0  # the hub tick of this walk's last sample
     system: int = 0  # the host's system_cpu_usage at this walk's last sample
     # The previous tick's cpu numbers, rendered as precpu for later samples.
     prev: dict[str, int | str] = field(default_factory=dict)
@@ -159,12 +164,14 @@ def zero_sample(c: Container, os_type: bool) -> bytes:
 
 
 class StatsSubscriber:
-    """One stats request. `first` is True until it got its zero-precpu sample."""
+    """One stats request. `first` is True until it got its zero-precpu sample; `prime`
+    ticks are swallowed first (plain `stream=false` primes precpu with one)."""
 
-    def __init__(self, cid: str, *, first_zero: bool, once: bool) -> None:
+    def __init__(self, cid: str, *, first_zero: bool, once: bool, prime: int = 0) -> None:
         self.cid = cid
         self.first = first_zero
         self.once = once
+        self.prime = prime
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
 
     def push(self, data: bytes | None) -> None:
@@ -216,8 +223,10 @@ class StatsHub:
 
     # ---- subscriptions -----------------------------------------------------------------
 
-    def subscribe(self, cid: str, *, first_zero: bool, once: bool) -> StatsSubscriber:
-        sub = StatsSubscriber(cid, first_zero=first_zero, once=once)
+    def subscribe(
+        self, cid: str, *, first_zero: bool, once: bool, prime: int = 0
+    ) -> StatsSubscriber:
+        sub = StatsSubscriber(cid, first_zero=first_zero, once=once, prime=prime)
         self.subs.setdefault(cid, set()).add(sub)
         return sub
 
@@ -253,6 +262,7 @@ class StatsHub:
             w.rx_packets = w.rx // 700
             w.tx_packets = w.tx // 700
             w.read = self.state.now()
+            w.tick = self.ticks - 1
             w.system = self.system_cpu - int(self.interval * NS) * self.ncpu
             w.prev = self._cpu_values(w, "p_")
             self.walks[c.id] = w
@@ -267,12 +277,14 @@ class StatsHub:
             prefix + "system": w.system,
         }
 
-    def _advance(self, c: Container, w: Walk, dt: float) -> None:
+    def _advance(self, c: Container, w: Walk) -> None:
         rng = w.rng
-        # After a gap without watchers, precpu must still be one interval back, or
-        # the CPU% of the next stream=false sample would be diluted.
-        w.system = max(w.system, self.system_cpu - int(dt * NS) * self.ncpu)
+        # Ticks nobody watched count too: the counters and `read` cover the whole gap,
+        # as the cgroup counters of a real container would.
+        dt = (self.ticks - w.tick) * self.interval
+        w.tick = self.ticks
         w.prev = self._cpu_values(w, "p_")
+        w.prev_read = w.read
         w.system = self.system_cpu
         if c.status == "running":
             mean = c.stats.cpu_mean
@@ -331,7 +343,7 @@ class StatsHub:
         vals.update(w.prev)
         vals.update(
             read=rfc3339nano(w.read),
-            preread=rfc3339nano(w.read - self.interval),
+            preread=rfc3339nano(w.prev_read),
             pids=w.pids,
             blk_r=w.blk_r,
             blk_w=w.blk_w,
@@ -372,13 +384,16 @@ class StatsHub:
                 full = first = data
             else:
                 w = self._walk_for(c)
-                self._advance(c, w, self.interval)
+                self._advance(c, w)
                 vals = self._values(c, w)
                 full = (self._template(c, False) % vals).encode()
                 first = b""
                 if any(s.first for s in subs):
                     first = (self._template(c, True) % vals).encode()
             for s in list(subs):
+                if s.prime:
+                    s.prime -= 1
+                    continue
                 s.push(first if s.first else full)
                 s.first = False
                 if s.once:

@@ -331,6 +331,45 @@ async def test_stats_first_sample_has_no_cpu(eng: Engine) -> None:
     assert samples[1]["id"] == cid and samples[1]["name"].startswith("/dockui-test-conf-")
 
 
+async def test_stats_one_shot_waits_one_collection_and_stream_false_two(eng: Engine) -> None:
+    """The stats hub's sampling rests on this: one-shot = the next collection, no precpu
+    but the host fields to compute CPU% against our own previous sample; stream=false =
+    two collections, the first priming precpu."""
+    from dockui.state.history import read_time
+
+    cid = await eng.container(["sh", "-c", "while :; do :; done"], NanoCpus=500_000_000)
+    async with asyncio.timeout(30):
+        primed = await eng.client.stats_once(cid)
+        o1 = await eng.client.stats_once(cid, one_shot=True, lane="conf")
+        o2 = await eng.client.stats_once(cid, one_shot=True, lane="conf")
+        s1 = await eng.client.stats_once(cid)
+        s2 = await eng.client.stats_once(cid)
+    await eng.client.close_stats_lane("conf")
+
+    def at(raw: dict[str, Any], key: str = "read") -> float:
+        t = read_time(raw[key])
+        assert t is not None, raw[key]
+        return t
+
+    # The collector cycle, from stream=false's own two collections.
+    cycle = at(primed) - at(primed, "preread")
+    assert 0.0 < cycle < 5.0
+    for o in (o1, o2):
+        assert o["precpu_stats"]["cpu_usage"]["total_usage"] == 0
+        assert o["cpu_stats"]["system_cpu_usage"] > 0 and o["cpu_stats"]["online_cpus"] >= 1
+    # Back to back, each one-shot is the next collection; each stream=false two more.
+    assert abs((at(o2) - at(o1)) / cycle - 1) < 0.5, (at(o2) - at(o1), cycle)
+    assert abs((at(s2) - at(s1)) / cycle - 2) < 0.5, (at(s2) - at(s1), cycle)
+    assert abs((at(s2) - at(s2, "preread")) / cycle - 1) < 0.5
+    assert parse_stats(o2).cpu_percent is None
+    # Our own previous one-shot reading as "pre" gives the CPU% of the 0.5 CPU burner
+    # (on the simulator: that container's seeded load, any value).
+    own = parse_stats(o2, o1).cpu_percent
+    assert own is not None and own >= 0.0
+    if eng.kind == "dockerd":
+        assert 35.0 <= own <= 60.0, own
+
+
 async def test_inspect_has_the_fields_the_app_reads(eng: Engine) -> None:
     cid = await eng.container(Env=["X=1"])
     info = await eng.client.inspect_container(cid)
