@@ -2,12 +2,16 @@
 
 Real dockerd (default): starts N labelled busybox `sleep` containers, measures the idle
 CPU of dockerd + containerd + shims for `--seconds`, then runs a client process for the
-same window and measures its CPU and RSS, the CPU it added to the daemon, and how old the
-CPU figure of every visible row is. The client is `python -m bench.stats_load --client`:
-the live model plus the stats hub with the first 48 running rows visible and the first
-selected, exactly what the container pane asks of the hub at 200x50 (in-process hub, not
-the Textual app, which does not exist yet when this was written; the hub is where the
-cost is). Containers are removed at the end.
+same window and measures its CPU and RSS, the CPU it added to the daemon, how many visible
+rows the hub streams and how many it samples (one-shot), the samples per second it asks of
+the daemon, and how old the CPU figure of every visible row is, every 0.25 s: p50, p95 and
+worst over all (row, check) pairs, against 2 s. A sampled row is collected every other
+collector cycle, so its figure ages up to two cycles (1 s sleep + collection each, ~2.2-2.5
+s at N=300) before the next lands: expect the worst age above 2 s by that much. The
+client is `python -m bench.stats_load --client`: the live model plus the stats hub with
+the first 48 running rows visible and the first selected, exactly what the container pane
+asks of the hub at 200x50 (in-process hub; the hub is where the cost is). Containers are
+removed at the end.
 
 `--sim`: the simulated engine with 1000 containers (in its own process) and a Textual
 harness (DataTable of 1000 rows, CPU/MEM cells and sparklines fed by the hub, visible set
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import os
@@ -146,23 +151,42 @@ async def client_main(seconds: float, out: str) -> None:
     hub.set_selected(visible[0] if visible else None)
     model.add_listener(lambda _c: hub.set_running(running()))
     await asyncio.sleep(WARMUP_S)
-    checks = ok = 0
-    worst = 0.0
-    end = time.monotonic() + seconds
+    checks = ok = missing = 0
+    ages_all: list[float] = []
+    samples0, spacing0 = hub.samples, hub.spacing.copy()
+    t0 = time.monotonic()
+    end = t0 + seconds
     while time.monotonic() < end:
         ages = [hub.age(cid) for cid in visible]
         checks += 1
         if all(a is not None and a <= BUDGET_AGE_S for a in ages):
             ok += 1
-        worst = max([worst, *(a if a is not None else 99.0 for a in ages)])
+        missing += sum(a is None for a in ages)
+        ages_all.extend(a for a in ages if a is not None)
         await asyncio.sleep(0.25)
+    window = time.monotonic() - t0
+    ages_all.sort()
+
+    def pct(q: float) -> float:
+        return ages_all[min(len(ages_all) - 1, int(len(ages_all) * q))] if ages_all else 99.0
+
+    spacing = hub.spacing - spacing0
     result = {
         "visible": len(visible),
         "checks": checks,
         "all_fresh": ok,
-        "worst_age": worst,
+        "missing": missing,
+        "age_p50": pct(0.50),
+        "age_p95": pct(0.95),
+        "worst_age": ages_all[-1] if ages_all else 99.0,
+        "within_2s": sum(a <= BUDGET_AGE_S for a in ages_all) / max(1, len(ages_all)),
         "streams": len(hub.streaming_ids),
-        "samples": hub.samples,
+        "sampled": len(hub.sampling_ids),
+        "periods": dict(sorted(collections.Counter(hub.sampled().values()).items())),
+        "samples_per_s": (hub.samples - samples0) / window,
+        "budget": hub.sample_budget,
+        "cycle": hub.cycle_estimate(),
+        "spacing": {str(k): v for k, v in sorted(spacing.items())},
     }
     Path(out).write_text(json.dumps(result))  # noqa: ASYNC240 - once, at exit
     for t in tasks:
@@ -201,12 +225,13 @@ def run_real(n: int, seconds: float) -> bool:
     finally:
         removed = asyncio.run(remove_bench_containers())
         print(f"removed {removed} containers")
-    fresh = ages["all_fresh"] == ages["checks"]
     rows = [
         ("client CPU, % of a core", f"{client_pct:.1f}", BUDGET_CLIENT_CPU, client_pct),
         ("daemon added, % of a core", f"{added:.1f}", BUDGET_DAEMON_ADDED, added),
         ("client peak RSS, MB", f"{peak_rss:.0f}", BUDGET_RSS_MB, peak_rss),
-        ("worst visible CPU age, s", f"{ages['worst_age']:.2f}", BUDGET_AGE_S, ages["worst_age"]),
+        ("visible CPU age p50, s", f"{ages['age_p50']:.2f}", BUDGET_AGE_S, ages["age_p50"]),
+        ("visible CPU age p95, s", f"{ages['age_p95']:.2f}", BUDGET_AGE_S, ages["age_p95"]),
+        ("visible CPU age worst, s", f"{ages['worst_age']:.2f}", BUDGET_AGE_S, ages["worst_age"]),
     ]
     print(f"daemon idle baseline: {idle:.1f}% of a core")
     good = True
@@ -215,10 +240,20 @@ def run_real(n: int, seconds: float) -> bool:
         good &= within or n < 300  # the budgets are stated at 300
         print(f"  {label:<28} {shown:>7}   budget <= {budget:g}  {'ok' if within else 'OVER'}")
     print(
-        f"  visible rows {ages['visible']}, streams {ages['streams']}, samples {ages['samples']},"
-        f" all rows fresh in {ages['all_fresh']}/{ages['checks']} checks"
+        f"  visible rows {ages['visible']}: streamed {ages['streams']}, sampled {ages['sampled']}"
+        f" (rows per period in cycles {ages['periods']}); without a figure"
+        f" {ages['missing']} of {ages['visible'] * ages['checks']} row checks"
     )
-    return good and (fresh or n < 300)
+    print(
+        f"  daemon samples {ages['samples_per_s']:.1f}/s (budget {ages['budget']:g} per cycle),"
+        f" collector cycle {ages['cycle']:.2f} s; sampled spacing vs plan (cycles off:"
+        f" count) {ages['spacing']}"
+    )
+    print(
+        f"  row figures within {BUDGET_AGE_S:g} s: {ages['within_2s'] * 100:.1f}%;"
+        f" all rows fresh at once in {ages['all_fresh']}/{ages['checks']} checks"
+    )
+    return good
 
 
 # ---------------------------------------------------------------------- the simulator
@@ -288,7 +323,7 @@ def run_sim(containers: int, presses: int) -> bool:
                 if h is not None:
                     t.update_cell(cid, "spark", sparkline(h.cpu_series(12), 12, 100.0))
 
-    async def main() -> tuple[list[float], int, int]:
+    async def main() -> tuple[list[float], int, int, int]:
         deadline = time.monotonic() + 20
         while not os.path.exists(sock):  # noqa: ASYNC240 - a few stat calls at start
             assert time.monotonic() < deadline, "the simulator did not start"
@@ -315,13 +350,14 @@ def run_sim(containers: int, presses: int) -> bool:
                 await asyncio.sleep(0.05)  # a fast typist, not a flood
             samples = hub.samples
             streams = len(hub.streaming_ids)
+            sampled = len(hub.sampling_ids)
         runner.cancel()
         await asyncio.gather(runner, return_exceptions=True)
         await client.aclose()
-        return latencies, samples, streams
+        return latencies, samples, streams, sampled
 
     try:
-        latencies, samples, streams = asyncio.run(main())
+        latencies, samples, streams, sampled = asyncio.run(main())
     finally:
         sim.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -334,7 +370,10 @@ def run_sim(containers: int, presses: int) -> bool:
         f" max {latencies[-1]:.1f} ms   budget p95 <= {BUDGET_KEY_MS:g} ms"
         f"  {'ok' if p95 <= BUDGET_KEY_MS else 'OVER'}"
     )
-    print(f"  stats samples while pressing: {samples}, streams open at the end: {streams}")
+    print(
+        f"  stats samples while pressing: {samples}; at the end {streams} rows streamed,"
+        f" {sampled} sampled"
+    )
     return p95 <= BUDGET_KEY_MS
 
 
