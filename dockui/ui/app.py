@@ -20,7 +20,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from dockui.engine.client import DockerClient
 from dockui.engine.errors import EngineError, NotModified
@@ -35,6 +35,7 @@ from dockui.ui.panes.images import ImagesPane
 from dockui.ui.panes.networks import NetworksPane
 from dockui.ui.panes.pending import PendingChange, UsageSignature, usage_signature
 from dockui.ui.panes.volumes import VolumesPane
+from dockui.ui.widgets.footer import KeysFooter
 
 STATE_STYLE = {
     ConnState.LIVE: ("● live", "bold green"),
@@ -129,7 +130,7 @@ class DockuiApp(App[None]):
             for n, (kind, pane) in enumerate(self.panes.items(), start=1):
                 with TabPane(f"{n} {pane.TITLE}", id=kind):
                     yield pane
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._attach(self.model)
