@@ -8,7 +8,7 @@ more and resets the cursor). The cursor stays on the same row key whatever moved
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -125,6 +125,18 @@ class DiffTable(DataTable[Text]):
             self._clear_caches()
             self.refresh(layout=True)
             self.check_idle()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # DataTable measures new rows when it next goes idle. A frame drawn between
+        # add_row and that idle caches the rows at the old column widths, and widening a
+        # column does not drop those caches (textual 8.2): the rows stayed cut to the
+        # header's width until they next changed. Seen when the first list arrives
+        # while the screen is still being mounted.
+        widths = [c.content_width for c in self.columns.values()]
+        super()._update_dimensions(new_rows)
+        if [c.content_width for c in self.columns.values()] != widths:
+            self._clear_caches()
+            self.refresh()
 
     def _impose_order(self, order: list[str]) -> None:
         # DataTable.sort() only orders by cell values; our order comes from the model
