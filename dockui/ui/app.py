@@ -132,13 +132,18 @@ class DockuiApp(App[None]):
                     yield pane
         yield KeysFooter()
 
-    def on_mount(self) -> None:
-        self._attach(self.model)
-        self.panes["containers"].table.focus()
-        self._update_header()
+    def on_load(self) -> None:
+        # Connect and list while Textual composes and mounts the screen (~100 ms here):
+        # the engine's answers are then in when the first frame is drawn. Model changes
+        # before on_mount have no screen to go to; on_mount catches up with them.
         self._runners[id(self.model)] = self.run_worker(
             self._start(), group="model", exit_on_error=False
         )
+
+    def on_mount(self) -> None:
+        self._attach(self.model)
+        self.panes["containers"].table.focus()
+        self._on_status()
         self.set_interval(1.0, self._tick)
         if len(self.targets) > 1:
             self.action_fleet()
