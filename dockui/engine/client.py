@@ -12,7 +12,7 @@ import base64
 import json
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -25,7 +25,6 @@ from dockui.engine.errors import (
     error_for_status,
     map_transport_error,
 )
-from dockui.engine.hijack import HijackedSocket
 from dockui.engine.models import (
     ContainerSummary,
     DiskUsage,
@@ -37,10 +36,15 @@ from dockui.engine.models import (
     PruneResult,
     VolumeSummary,
 )
-from dockui.engine.ssh import SSHTunnel
 from dockui.engine.streams import JSONStreamDecoder, LogLine, LogLineAssembler, MuxDecoder
 from dockui.engine.targets import Target
 from dockui.engine.transport import Pools, make_pools
+
+if TYPE_CHECKING:
+    # Imported where used: only ssh targets need the tunnel, only exec/attach the
+    # hijacked socket, and neither is needed to draw the first list.
+    from dockui.engine.hijack import HijackedSocket
+    from dockui.engine.ssh import SSHTunnel
 
 _LANE_HEADERS = {"User-Agent": "dockui"}
 # A one-shot sample waits for the daemon's next collection: seconds at most, but a busy
@@ -170,6 +174,8 @@ class DockerClient:
             self._pools = None
         if self._tunnel is not None:
             await self._tunnel.close()
+        from dockui.engine.ssh import SSHTunnel
+
         self._tunnel = SSHTunnel(self.target)
         path = await self._tunnel.start()
         self._pools = make_pools(self.target, uds=path)
@@ -633,6 +639,8 @@ class DockerClient:
                 raise NotSupported(
                     f"the engine did not upgrade {path} to a raw stream (HTTP {resp.status_code})"
                 )
+            from dockui.engine.hijack import HijackedSocket
+
             sock = HijackedSocket(ns, tty=tty, resize=resize)
             try:
                 yield sock

@@ -193,12 +193,13 @@ def resolve_targets(
     `--context` (comma-separated for several), then `-H` (repeatable), then DOCKER_HOST,
     then DOCKER_CONTEXT or the store's `currentContext`, then the default socket.
     """
-    from dockui.engine.contexts import current_context_name, load_context
-
+    # dockui.engine.contexts is imported only on the paths that read the context store.
     env = os.environ if env is None else env
     if context and hosts:
         raise TargetError("give either --context or -H, not both")
     if context:
+        from dockui.engine.contexts import load_context
+
         names = [n.strip() for n in context.split(",") if n.strip()]
         if not names:
             raise TargetError("--context needs a context name")
@@ -210,6 +211,8 @@ def resolve_targets(
         return [parse_host(h, source="-H flag", tls=tls_settings) for h in hosts]
     if env.get("DOCKER_HOST"):
         return [parse_host(env["DOCKER_HOST"], source="DOCKER_HOST", tls=tls_settings)]
+    from dockui.engine.contexts import current_context_name, load_context
+
     name = current_context_name(env)
     if name != "default":
         return [_context_target(load_context(name, env), env)]
