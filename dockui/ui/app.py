@@ -279,7 +279,9 @@ class DockuiApp(App[None]):
             self._ever_synced = True
             self._close_connection_screen()
             if self.use_stats and self.stats_hub is None:
-                self._start_hub()
+                # After the next frame: the hub opens up to 40 /stats streams, and
+                # setting them up would share the loop with the first rows' paint.
+                self.call_after_refresh(self._start_hub_if_live)
         elif m.state == ConnState.DOWN and not self._ever_synced:
             self._open_connection_screen()
 
@@ -291,6 +293,8 @@ class DockuiApp(App[None]):
         self.push_screen(ConnectionScreen(self.model))
 
     def _close_connection_screen(self) -> None:
+        if not any(getattr(s, "id", None) == "connection" for s in self.screen_stack):
+            return  # nothing to close: skip importing the screen's module
         from dockui.ui.screens.connection import ConnectionScreen
 
         while isinstance(self.screen, ConnectionScreen):
@@ -302,6 +306,10 @@ class DockuiApp(App[None]):
             self._update_header()
 
     # ------------------------------------------------------------------ stats hub
+
+    def _start_hub_if_live(self) -> None:
+        if self.use_stats and self.stats_hub is None and self.model.state == ConnState.LIVE:
+            self._start_hub()
 
     def _start_hub(self) -> None:
         from dockui.state.stats_hub import StatsHub
