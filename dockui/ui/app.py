@@ -279,9 +279,14 @@ class DockuiApp(App[None]):
             self._ever_synced = True
             self._close_connection_screen()
             if self.use_stats and self.stats_hub is None:
-                # After the next frame: the hub opens up to 40 /stats streams, and
-                # setting them up would share the loop with the first rows' paint.
-                self.call_after_refresh(self._start_hub_if_live)
+                if self.fleet is None and len(self.targets) < 2:
+                    # After the next frame: the hub opens up to 40 /stats streams, and
+                    # setting them up would share the loop with the first rows' paint.
+                    self.call_after_refresh(self._start_hub_if_live)
+                else:
+                    # The fleet view borrows this hub when this engine's status changes,
+                    # so the hub must exist by the time this status reaches it.
+                    self._start_hub()
         elif m.state == ConnState.DOWN and not self._ever_synced:
             self._open_connection_screen()
 
