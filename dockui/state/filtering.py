@@ -68,7 +68,7 @@ def label_strings(labels: Mapping[str, str]) -> list[str]:
 SortKey = Callable[[str], Any]
 
 
-def _natural(value: Any) -> Any:
+def natural_key(value: Any) -> Any:
     """Sort strings case-insensitively, and put missing numbers (None) last."""
     if isinstance(value, str):
         return (0, value.casefold())
@@ -84,8 +84,8 @@ def sort_ids(ids: Iterable[str], key: SortKey, *, reverse: bool = False) -> list
         # Missing values stay at the bottom in both directions.
         present = [i for i in ids if key(i) is not None]
         missing = [i for i in ids if key(i) is None]
-        return sorted(present, key=lambda i: _natural(key(i)), reverse=True) + missing
-    return sorted(ids, key=lambda i: _natural(key(i)))
+        return sorted(present, key=lambda i: natural_key(key(i)), reverse=True) + missing
+    return sorted(ids, key=lambda i: natural_key(key(i)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,17 @@ of the objects a model change names (all of them only when the change says "whol
 kind"), re-derives the order (filter, sort, groups), and hands both to its DiffTable,
 which touches only changed cells. Subclasses say which objects exist, how each looks,
 what text a filter searches and what each column sorts by.
+
+Changes arrive up to 50 times a second at 1000 objects, so the order is re-derived only
+when it can have moved: sort values are cached per object (an object's value changes
+only with the object, i.e. when a change names it, or on a whole refresh), and when no
+named object moved its sort value, filter match or group, the previous order stands.
+Group header cells are rebuilt only for groups whose members changed.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,6 +31,7 @@ from dockui.state.filtering import (
     Row,
     arrange,
     compile_filter,
+    natural_key,
     sort_ids,
 )
 from dockui.ui.panes.table import Cells, Column, DiffTable
@@ -66,6 +74,16 @@ class ResourcePane(Vertical):
         self._cells: dict[str, Cells] = {}
         self._search: dict[str, list[str]] = {}
         self._row_of: dict[str, Row] = {}
+        # Order bookkeeping (see the module docstring): the sort value of each object
+        # for `_sort_column`, where each object was placed (shown, value, group) by the
+        # last arrange, under which criteria, and how many objects there were.
+        self._sort_values: dict[str, Any] = {}
+        self._sort_column = ""
+        self._placed: dict[str, tuple[bool, Any, str]] = {}
+        self._arranged_under: tuple[Any, ...] | None = None
+        self._shown_ids: list[str] = []
+        self._members_moved = True
+        self._headers: dict[str, tuple[tuple[str, ...], Cells]] = {}
         self.sizes_loaded = False
         self.shown = 0
         self._info_line = ""
@@ -106,6 +124,10 @@ class ResourcePane(Vertical):
     def header_cells(self, row: Row) -> Cells:
         raise NotImplementedError
 
+    def order_criteria(self) -> tuple[Any, ...]:
+        """Pane state beyond filter and sort that decides which rows show, and where."""
+        return ()
+
     def prepare(self) -> None:
         """Recompute what several rows share (usage counts) before cells are built."""
 
@@ -115,16 +137,12 @@ class ResourcePane(Vertical):
         """Recompute cells of `ids` (None: every object) and re-apply to the table."""
         self.prepare()
         for oid in removed:
-            self._cells.pop(oid, None)
-            self._search.pop(oid, None)
-            self.marked.discard(oid)
+            self._drop(oid)
         if ids is None:
             present = list(self.object_ids())
             gone = set(self._cells) - set(present)
             for oid in gone:
-                self._cells.pop(oid, None)
-                self._search.pop(oid, None)
-                self.marked.discard(oid)
+                self._drop(oid)
             changed: set[str] | None = None
             todo: Iterable[str] = present
         else:
@@ -135,40 +153,134 @@ class ResourcePane(Vertical):
                     todo.append(oid)
                     changed.add(oid)
                 else:
-                    self._cells.pop(oid, None)
-                    self._search.pop(oid, None)
-                    self.marked.discard(oid)
+                    self._drop(oid)
         for oid in todo:
+            if oid not in self._cells:
+                self._members_moved = True
             self._cells[oid] = self._row_cells(oid)
             self._search[oid] = [clean(s) for s in self.search_strings(oid)]
         self._arrange(changed)
+
+    def _drop(self, oid: str) -> None:
+        if self._cells.pop(oid, None) is not None:
+            self._members_moved = True
+        self._search.pop(oid, None)
+        self._sort_values.pop(oid, None)
+        self._placed.pop(oid, None)
+        self.marked.discard(oid)
 
     def _row_cells(self, oid: str) -> Cells:
         mark = Text(MARK, style="bold") if oid in self.marked else Text(" ")
         return (mark, *self.object_cells(oid))
 
     def _arrange(self, changed: set[str] | None) -> None:
-        ids = [
-            oid
-            for oid in self._cells
-            if self.visible(oid) and self.matcher.matches(self._search.get(oid, ()))
-        ]
-        ids = sort_ids(
-            ids, lambda oid: self.sort_value(oid, self.sort_column), reverse=self.sort_reverse
-        )
-        self.rows = arrange(ids, self.group_of())
-        self.shown = len(ids)
-        self._row_of = {r.id: r for r in self.rows}
+        """Re-derive the rows and hand them to the table; `changed`: the objects whose
+        cells or order may have moved (None: all of them)."""
+        column = self.sort_column
+        if changed is None or column != self._sort_column:
+            self._sort_values = {}
+            self._sort_column = column
+        else:
+            for oid in changed:
+                self._sort_values.pop(oid, None)
+        criteria = (column, self.sort_reverse, self.matcher, *self.order_criteria())
+        moved = None if changed is None else self._moved(changed, criteria)
+        if moved is None:
+            self._reorder(criteria)
+        elif moved:
+            self._move(moved)
         cells: dict[str, Cells] = {}
+        headers: dict[str, tuple[tuple[str, ...], Cells]] = {}
         for r in self.rows:
             if r.header:
-                cells[r.id] = (Text(" "), *self.header_cells(r))
-                if changed is not None:
-                    changed.add(r.id)  # member counts may have moved
+                cached = self._headers.get(r.id)
+                stale = (
+                    cached is None
+                    or cached[0] != r.members
+                    or changed is None
+                    or not changed.isdisjoint(r.members)
+                )
+                if stale:
+                    cached = (r.members, (Text(" "), *self.header_cells(r)))
+                    if changed is not None:
+                        changed.add(r.id)  # member counts may have moved
+                assert cached is not None
+                headers[r.id] = cached
+                cells[r.id] = cached[1]
             else:
                 cells[r.id] = self._cells[r.id]
+        self._headers = headers
         self.table.apply([r.id for r in self.rows], cells, changed)
         self._update_info()
+
+    def _sort_value(self, oid: str) -> Any:
+        try:
+            return self._sort_values[oid]
+        except KeyError:
+            value = self._sort_values[oid] = self.sort_value(oid, self._sort_column)
+            return value
+
+    def _placement(self, oid: str, group_of: Callable[[str], str] | None) -> tuple[bool, Any, str]:
+        if not (self.visible(oid) and self.matcher.matches(self._search.get(oid, ()))):
+            return (False, None, "")
+        return (True, self._sort_value(oid), group_of(oid) if group_of else "")
+
+    def _moved(
+        self, changed: set[str], criteria: tuple[Any, ...]
+    ) -> dict[str, tuple[bool, Any, str]] | None:
+        """The objects of `changed` whose place moved (shown, sort value or group), with
+        their new place; None when the whole order must be re-derived (other criteria,
+        objects added or removed)."""
+        if self._members_moved or criteria != self._arranged_under:
+            return None
+        group_of = self.group_of()
+        placed = self._placed
+        moved = {}
+        for oid in changed:
+            if oid in self._cells:
+                p = self._placement(oid, group_of)
+                if placed.get(oid) != p:
+                    moved[oid] = p
+        return moved
+
+    def _move(self, moved: dict[str, tuple[bool, Any, str]]) -> None:
+        """Re-place a few objects in the shown order (a rename under a name sort)."""
+        if self.sort_reverse:
+            # Reverse order keeps ties (and missing values) in id order, which a
+            # bisection on one key cannot express: re-derive it.
+            self._reorder(self._arranged_under or ())
+            return
+        shown = self._shown_ids
+        for oid in moved:
+            if self._placed[oid][0]:
+                shown.remove(oid)
+        for oid, p in moved.items():
+            self._placed[oid] = p
+            if p[0]:
+                bisect.insort(shown, oid, key=self._position)
+        self._set_rows(shown)
+
+    def _position(self, oid: str) -> tuple[Any, str]:
+        # sort_ids's order: by value (natural order), ties by id.
+        return (natural_key(self._sort_value(oid)), oid)
+
+    def _set_rows(self, shown: list[str]) -> None:
+        # The groups were found when placing the objects: no second lookup per row.
+        placed = self._placed
+        grouped = self.group_of() is not None
+        self.rows = arrange(shown, (lambda oid: placed[oid][2]) if grouped else None)
+        self.shown = len(shown)
+        self._row_of = {r.id: r for r in self.rows}
+
+    def _reorder(self, criteria: tuple[Any, ...]) -> None:
+        group_of = self.group_of()
+        placed = {oid: self._placement(oid, group_of) for oid in self._cells}
+        ids = [oid for oid, p in placed.items() if p[0]]
+        self._shown_ids = sort_ids(ids, self._sort_value, reverse=self.sort_reverse)
+        self._placed = placed
+        self._set_rows(self._shown_ids)
+        self._arranged_under = criteria
+        self._members_moved = False
 
     def _update_info(self) -> None:
         total = len(self._cells)

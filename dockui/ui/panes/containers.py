@@ -119,16 +119,9 @@ class ContainersPane(ResourcePane):
             self._cells[oid] = (*old[:5], cpu, mem, *old[7:])
             changed.add(oid)
         if changed:
-            if self.sort_column in ("cpu", "mem"):
-                self._arrange(changed)
-            else:
-                self.table.apply(self.table.order, self._table_cells(), changed)
-
-    def _table_cells(self) -> dict[str, Cells]:
-        out: dict[str, Cells] = {}
-        for r in self.rows:
-            out[r.id] = (Text(" "), *self.header_cells(r)) if r.header else self._cells[r.id]
-        return out
+            # The order moves only when sorting by CPU/MEM; otherwise the order stands
+            # and only these rows' cells are compared (see ResourcePane._arrange).
+            self._arrange(changed)
 
     def search_strings(self, oid: str) -> list[str]:
         c = self.model.containers[oid]
@@ -192,6 +185,9 @@ class ContainersPane(ResourcePane):
             cell(row.group, "dim"),
             Text(""),
         )
+
+    def order_criteria(self) -> tuple[Any, ...]:
+        return (self.show_all, self.grouping)
 
     def extra_info(self) -> list[str]:
         return [] if self.show_all else ["running only (A: all)"]
