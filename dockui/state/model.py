@@ -5,7 +5,10 @@ so the engine replays what we missed), then re-list every kind, then apply the e
 that arrived meanwhile. `since` is inclusive and replays only the engine's last 256
 events, so events are de-duplicated by key and the listing, not the replay, is the
 truth. Events are hints: an event marks objects dirty and a coalesced refresh fetches
-their current state, so no event format detail can corrupt the model.
+their current state, so no event format detail can corrupt the model. One event is
+also applied at once because it carries the whole change: a container rename names the
+new name, so the model shows it without waiting for the refresh (which still follows,
+and reconciles).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -293,6 +296,8 @@ class EngineModel:
         verb = ev.verb
         if ev.type == "container":
             self._dirty[CONTAINERS].add(ev.actor_id)
+            if verb == "rename":
+                self._apply_rename(ev)
         elif ev.type == "image":
             self._relist.add(IMAGES)
         elif ev.type == "network":
@@ -315,6 +320,18 @@ class EngineModel:
             except Exception:
                 log.exception("event listener failed")
         self._schedule_flush()
+
+    def _apply_rename(self, ev: Event) -> None:
+        """Show the new name now; the refresh this event also scheduled confirms it."""
+        c = self.containers.get(ev.actor_id)
+        name = ev.attributes.get("name", "").lstrip("/")
+        if c is None or not name or c.name == name:
+            return
+        # Names[0] is the container's own name; later entries are legacy link aliases.
+        names = (name, *c.names[1:])
+        raw = {**c.raw, "Names": ["/" + n for n in names]}
+        self.containers[c.id] = replace(c, names=names, raw=raw)
+        self._notify(Change(CONTAINERS, frozenset({c.id})))
 
     def _schedule_flush(self) -> None:
         if self._flush_scheduled:
@@ -355,6 +372,11 @@ class EngineModel:
         changed: set[str] = set()
         removed: set[str] = set()
         for cid in ids:
+            if cid in self._dirty[CONTAINERS]:
+                # An event about it arrived while this fetch ran, so the answer may
+                # predate it (an applied rename would flicker back): the refresh that
+                # event scheduled fetches it again.
+                continue
             c = fresh.get(cid)
             if c is None:
                 # The id filter matches prefixes, so a missing id is a destroyed container.
