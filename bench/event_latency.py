@@ -35,7 +35,7 @@ from dockui.ui.app import DockuiApp
 BUDGET_P95 = 0.100
 
 
-async def run(containers: int, rate: float, seconds: float) -> list[float]:
+async def run(containers: int, rate: float, seconds: float) -> tuple[list[float], list[float]]:
     tmp = tempfile.mkdtemp(prefix="dbench-", dir="/tmp")
     sock = f"{tmp}/s.sock"
     engine = await asyncio.create_subprocess_exec(
@@ -55,6 +55,8 @@ async def run(containers: int, rate: float, seconds: float) -> list[float]:
         await asyncio.sleep(0.05)
     emitted: dict[str, float] = {}
     latencies: list[float] = []
+    # Request sent -> the model announced the new name (the screen's share is the rest).
+    announced: list[float] = []
     stop = threading.Event()
     try:
         model = EngineModel(DockerClient(parse_host(f"unix://{sock}")))
@@ -76,6 +78,7 @@ async def run(containers: int, rate: float, seconds: float) -> list[float]:
                     sent = emitted.pop(c.name, None) if c else None
                     if c is not None and sent is not None:
                         waiting[cid] = (c.name, sent)
+                        announced.append(time.perf_counter() - sent)
 
             real_display = app._display
 
@@ -119,7 +122,13 @@ async def run(containers: int, rate: float, seconds: float) -> list[float]:
         engine.terminate()
         await engine.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    return latencies
+    return latencies, announced
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    """(p50, p95) of `values`, sorted in place."""
+    values.sort()
+    return statistics.median(values), values[min(len(values) - 1, int(len(values) * 0.95))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,18 +137,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=50.0)
     p.add_argument("--seconds", type=float, default=10.0)
     a = p.parse_args(argv)
-    lat = sorted(asyncio.run(run(a.containers, a.rate, a.seconds)))
+    lat, announced = asyncio.run(run(a.containers, a.rate, a.seconds))
     if not lat:
         print("event latency: no event reached the screen")
         return 1
-    p50 = statistics.median(lat)
-    p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+    p50, p95 = percentiles(lat)
+    m50, m95 = percentiles(announced)
     ok = p95 <= BUDGET_P95
     print(
         f"event -> screen at {a.containers} containers, {a.rate:.0f} events/s, "
         f"{len(lat)} events: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
         f"max {lat[-1] * 1000:.1f} ms (budget p95 {BUDGET_P95 * 1000:.0f} ms) "
         f"{'OK' if ok else 'OVER'}"
+    )
+    # Where the time goes: until the model announces the change (event stream, model),
+    # and the rest is the app's (batching, table diff, repaint).
+    print(
+        f"  of which request -> model announces: p50 {m50 * 1000:.1f} ms, p95 {m95 * 1000:.1f} ms"
     )
     return 0 if ok else 1
 
