@@ -14,18 +14,21 @@ repaints only its own line; unchanged rows come from cache.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 Cells = tuple[Text, ...]
+CACHED_CELLS = 2500
+CACHED_LINES = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ def _signature(t: Text) -> tuple[object, ...]:
     return (t.plain, str(t.style), tuple(t.spans))
 
 
-def _discard(cache: Any, stale: Any) -> None:
+def _discard(cache: LRUCache[Any, Any], stale: Callable[[Any], bool]) -> None:
     """Remove the entries of a textual LRUCache whose key satisfies `stale`."""
     for key in [k for k in cache.keys() if stale(k)]:
         cache.discard(key)
@@ -66,6 +69,13 @@ class DiffTable(DataTable[Text]):
         self._order: list[str] = []
         for col in self.spec:
             self.add_column(Text(col.label), key=col.key, width=col.width)
+        # Entries now live until their row changes (DataTable drops them all on every
+        # change), and each change scans these caches: size them to a few screens
+        # (DataTable: 10000 cells, 1000 of the others).
+        self._cell_render_cache = LRUCache(CACHED_CELLS)
+        self._row_render_cache = LRUCache(CACHED_LINES)
+        self._row_renderable_cache = LRUCache(CACHED_LINES)
+        self._line_cache = LRUCache(CACHED_LINES)
 
     @property
     def order(self) -> list[str]:
@@ -223,7 +233,10 @@ class DiffTable(DataTable[Text]):
         # where y counts the header; every row is one line high (add_row's default).
         header = self.header_height if self.show_header else 0
         lines = {i + header for i in indices}
-        _discard(self._cell_render_cache, lambda k: k[0] in whole or (k[0], k[1]) in pairs)
+        _discard(
+            self._cell_render_cache,
+            lambda k: k[0] in keys and (k[0] in whole or (k[0], k[1]) in pairs),
+        )
         _discard(self._row_render_cache, lambda k: k[0] in keys)
         _discard(self._row_renderable_cache, lambda k: k[1] in indices)
         _discard(self._line_cache, lambda k: k[0] in lines)
