@@ -99,7 +99,6 @@ class Fleet:
     def overview(self) -> list[EngineOverview]:
         rows = []
         for m in self.models:
-            info = m.info
             rows.append(
                 EngineOverview(
                     name=m.name,
@@ -112,8 +111,8 @@ class Fleet:
                     containers=len(m.containers),
                     running=sum(1 for c in m.containers.values() if c.running),
                     images=len(m.images),
-                    ncpu=int(info.get("NCPU") or 0),
-                    mem_total=int(info.get("MemTotal") or 0),
+                    ncpu=m.ncpu,
+                    mem_total=m.mem_total,
                     insecure=m.client.target.insecure,
                 )
             )

@@ -137,14 +137,13 @@ class FleetStats:
             return None
         cpu, mem = hub.totals()
         measured, running = hub.coverage()
-        info = model.info
         return EngineUsage(
             cpu_percent=cpu,
             mem_used=mem,
             measured=measured,
             running=running,
-            ncpu=int(info.get("NCPU") or 0),
-            mem_total=int(info.get("MemTotal") or 0),
+            ncpu=model.ncpu,
+            mem_total=model.mem_total,
         )
 
     def add_listener(self, fn: SamplesListener) -> Callable[[], None]:

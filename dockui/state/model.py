@@ -174,6 +174,16 @@ class EngineModel:
     def server_version(self) -> str:
         return str(self.version.get("Version") or self.info.get("ServerVersion") or "")
 
+    @property
+    def ncpu(self) -> int:
+        """The host's CPUs (`/info` NCPU), 0 until known."""
+        return _int(self.info.get("NCPU"))
+
+    @property
+    def mem_total(self) -> int:
+        """The host's memory in bytes (`/info` MemTotal), 0 until known."""
+        return _int(self.info.get("MemTotal"))
+
     def containers_using_image(self, image_id: str) -> list[ContainerSummary]:
         return [c for c in self.containers.values() if c.image_id == image_id]
 
@@ -406,3 +416,8 @@ class EngineModel:
         df = await self.client.df(types=["volume"])
         self.volume_sizes = df.volume_sizes()
         self._notify(Change(VOLUMES))
+
+
+def _int(value: Any) -> int:
+    """An integer from engine JSON; 0 for anything else (a missing or odd field)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -37,6 +37,7 @@ from dockui.ui.panes.networks import NetworksPane
 from dockui.ui.panes.pending import PendingChange, UsageSignature, usage_signature
 from dockui.ui.panes.volumes import VolumesPane
 from dockui.ui.widgets.footer import KeysFooter
+from dockui.ui.widgets.gauges import summary_text
 
 STATE_STYLE = {
     ConnState.LIVE: ("● live", "bold green"),
@@ -393,7 +394,13 @@ class DockuiApp(App[None]):
         text.append(f"  ·  {len(m.volumes)} volumes")
         if self.stats_hub is not None:
             cpu, mem = self.stats_hub.totals()
-            text.append(f"  ·  CPU {cpu:.1f}%  ·  MEM {size(mem)}", style="dim")
+            measured, running_total = self.stats_hub.coverage()
+            text.append("  ·  ")
+            text.append_text(
+                summary_text(
+                    cpu, mem, m.ncpu, m.mem_total, measured=measured, running=running_total
+                )
+            )
         # Unchanged text: no repaint. The header's height is fixed: no layout pass.
         sig = (text.plain, tuple(text.spans))
         if sig == self._header_sig:
