@@ -231,8 +231,10 @@ class DockuiApp(App[None]):
             containers = pending.get(CONTAINERS)
             if containers is not None:
                 if self._usage_moved(containers):
+                    # Each pane recounts and rebuilds the rows whose count moved (a
+                    # pane refreshed earlier in this batch has already done so).
                     for kind in ("images", "networks", "volumes"):
-                        self._refresh_usage(self.panes[kind])
+                        self.panes[kind].refresh_rows(())
                 self._feed_hub()
             self._update_header()
         self._refresh_bindings_if_moved()
@@ -283,13 +285,6 @@ class DockuiApp(App[None]):
                 self._usage_sigs[cid] = sig
                 moved = True
         return moved
-
-    def _refresh_usage(self, pane: ResourcePane) -> None:
-        before = dict(getattr(pane, "usage", None) or getattr(pane, "attached", None) or {})
-        pane.prepare()
-        after = dict(getattr(pane, "usage", None) or getattr(pane, "attached", None) or {})
-        if before != after:
-            pane.refresh_rows()
 
     def _on_status(self) -> None:
         m = self.model

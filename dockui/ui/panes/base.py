@@ -16,7 +16,7 @@ Group header cells are rebuilt only for groups whose members changed.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -48,6 +48,11 @@ def cell(value: object, style: str = "") -> Text:
 
 
 DASH = Text("–", style="dim")
+
+
+def counts_moved(old: Mapping[str, int], new: Mapping[str, int]) -> set[str]:
+    """The keys whose count differs between `old` and `new` (absent counts as 0)."""
+    return {k for k in old.keys() | new.keys() if old.get(k, 0) != new.get(k, 0)}
 
 
 class ResourcePane(Vertical):
@@ -128,14 +133,28 @@ class ResourcePane(Vertical):
         """Pane state beyond filter and sort that decides which rows show, and where."""
         return ()
 
-    def prepare(self) -> None:
-        """Recompute what several rows share (usage counts) before cells are built."""
+    def prepare(self) -> set[str] | None:
+        """Recompute what several rows share (usage counts) before cells are built.
+
+        Returns the objects whose shared values moved since the last call (None: maybe
+        all of them). `refresh_rows` rebuilds their rows along with the ones it was
+        asked for, so a count is never left stale because something else (another
+        change in the same batch) already recounted it.
+        """
+        return set()
 
     # ------------------------------------------------------------------ updates
 
     def refresh_rows(self, ids: Iterable[str] | None = None, removed: Iterable[str] = ()) -> None:
-        """Recompute cells of `ids` (None: every object) and re-apply to the table."""
-        self.prepare()
+        """Recompute cells of `ids` (None: every object) and of the objects whose
+        shared values (usage counts) moved, and re-apply to the table."""
+        shared = self.prepare()
+        if shared is None:
+            ids = None
+        elif ids is not None:
+            ids = list(dict.fromkeys([*ids, *(oid for oid in shared if oid in self._cells)]))
+            if not ids and not removed:
+                return
         for oid in removed:
             self._drop(oid)
         if ids is None:

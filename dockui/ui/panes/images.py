@@ -10,7 +10,7 @@ from rich.text import Text
 
 from dockui.sanitize import clean
 from dockui.state.filtering import label_strings
-from dockui.ui.panes.base import ResourcePane, cell
+from dockui.ui.panes.base import ResourcePane, cell, counts_moved
 from dockui.ui.panes.format import ago, size
 from dockui.ui.panes.table import Cells, Column
 
@@ -32,8 +32,11 @@ class ImagesPane(ResourcePane):
         super().__init__(*args, **kw)
         self.usage: Counter[str] = Counter()
 
-    def prepare(self) -> None:
-        self.usage = Counter(c.image_id for c in self.model.containers.values())
+    def prepare(self) -> set[str]:
+        usage = Counter(c.image_id for c in self.model.containers.values())
+        moved = counts_moved(self.usage, usage)
+        self.usage = usage
+        return moved
 
     def object_ids(self) -> Iterable[str]:
         return self.model.images.keys()

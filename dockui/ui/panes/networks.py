@@ -10,7 +10,7 @@ from rich.text import Text
 
 from dockui.sanitize import clean
 from dockui.state.filtering import label_strings
-from dockui.ui.panes.base import ResourcePane, cell
+from dockui.ui.panes.base import ResourcePane, cell, counts_moved
 from dockui.ui.panes.table import Cells, Column
 
 
@@ -30,11 +30,16 @@ class NetworksPane(ResourcePane):
         super().__init__(*args, **kw)
         self.attached: Counter[str] = Counter()
 
-    def prepare(self) -> None:
+    def prepare(self) -> set[str]:
         counts: Counter[str] = Counter()
         for c in self.model.containers.values():
             counts.update(c.networks)
+        names = counts_moved(self.attached, counts)
         self.attached = counts
+        # Containers name their networks; rows are keyed by network id.
+        if not names:
+            return set()
+        return {nid for nid, n in self.model.networks.items() if n.name in names}
 
     def object_ids(self) -> Iterable[str]:
         return self.model.networks.keys()

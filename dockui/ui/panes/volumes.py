@@ -11,7 +11,7 @@ from rich.text import Text
 from dockui.sanitize import clean
 from dockui.state.filtering import label_strings
 from dockui.state.prune_preview import used_volume_names
-from dockui.ui.panes.base import ResourcePane, cell
+from dockui.ui.panes.base import ResourcePane, cell, counts_moved
 from dockui.ui.panes.format import size
 from dockui.ui.panes.table import Cells, Column
 
@@ -32,11 +32,13 @@ class VolumesPane(ResourcePane):
         super().__init__(*args, **kw)
         self.usage: Counter[str] = Counter()
 
-    def prepare(self) -> None:
+    def prepare(self) -> set[str]:
         counts: Counter[str] = Counter()
         for c in self.model.containers.values():
             counts.update(used_volume_names([c]))
+        moved = counts_moved(self.usage, counts)
         self.usage = counts
+        return moved
 
     def object_ids(self) -> Iterable[str]:
         return self.model.volumes.keys()
