@@ -254,10 +254,10 @@ class DiffTable(DataTable[Text]):
         bottom = top + self.size.height
         shown = sorted(y for y in lines if top <= y < bottom)
         if not shown:
-            # Nothing on screen moved, but the table did change: repaint it as a whole,
-            # as every change did before (every line now comes from cache, so this costs
-            # little), so that a change is followed by a screen update.
-            self.refresh()
+            # Only rows off screen changed: nothing to send to the terminal (over SSH,
+            # repainting the visible rows from cache still sent them whole, up to 20
+            # times a second). Their cache entries are gone, so they render afresh when
+            # scrolled into view.
             return
         width = max(
             self.size.width,
