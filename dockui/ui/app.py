@@ -37,7 +37,6 @@ from dockui.ui.panes.networks import NetworksPane
 from dockui.ui.panes.pending import PendingChange, UsageSignature, usage_signature
 from dockui.ui.panes.volumes import VolumesPane
 from dockui.ui.widgets.footer import KeysFooter
-from dockui.ui.widgets.gauges import summary_text
 
 STATE_STYLE = {
     ConnState.LIVE: ("● live", "bold green"),
@@ -388,6 +387,9 @@ class DockuiApp(App[None]):
         text.append(f"  ·  {len(m.images)} images  ·  {len(m.networks)} networks")
         text.append(f"  ·  {len(m.volumes)} volumes")
         if self.stats_hub is not None:
+            # The hub starts after the first frame; its gauges need not slow the start.
+            from dockui.ui.widgets.gauges import summary_text
+
             cpu, mem = self.stats_hub.totals()
             measured, running_total = self.stats_hub.coverage()
             text.append("  ·  ")
