@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, ProgressBar, Select, TextArea
 
 from dockui.engine import DockerClient, parse_host
+from dockui.engine.models import Event
 from dockui.sim import SimConfig, SimEngine
 from dockui.ui.forms.connect_network import ConnectNetworkScreen
 from dockui.ui.forms.create_network import CreateNetworkScreen
@@ -350,6 +351,36 @@ async def test_system_screen_df_info_and_events(
         names = [str(events.get_row_at(i)[3]) for i in range(events.row_count)]
         assert {"evt-vol", "other-vol", "skip-vol"} <= set(names)
         assert screen.streams_opened == opened
+
+
+async def test_system_screen_name_filter_moves_the_cursor_once(
+    sim: SimEngine, client: DockerClient
+) -> None:
+    # Re-filtering the received events must not follow each added row with the cursor:
+    # every move measures all rows above it, O(rows^2) per keystroke (~1 s at 2000).
+    screen = SystemScreen(client)
+    async with Host(screen).run_test(size=(140, 50)) as pilot:
+        await pilot.pause(0.2)
+        for i in range(300):
+            actor = {"ID": f"{i:064x}", "Attributes": {"name": f"box-{i}"}}
+            raw = {"Type": "container", "Action": "start", "Actor": actor, "timeNano": i}
+            screen._received.append(Event.from_api(raw))
+        events = screen.query_one("#events-table", DataTable)
+        moves = 0
+        move_cursor = events.move_cursor
+
+        def counting(**kw: Any) -> None:
+            nonlocal moves
+            moves += 1
+            move_cursor(**kw)
+
+        events.move_cursor = counting  # type: ignore[method-assign]
+        screen.query_one("#ev-name", Input).value = "box-1"
+        await pilot.pause(0.05)
+        names = [str(events.get_row_at(i)[3]) for i in range(events.row_count)]
+        assert names == [f"box-{i}" for i in range(300) if f"box-{i}".startswith("box-1")]
+        assert events.cursor_row == events.row_count - 1  # the newest match, as live
+        assert moves == 1
 
 
 # ------------------------------------------------------------------ build
