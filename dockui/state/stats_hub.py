@@ -181,6 +181,7 @@ class StatsHub:
         # Our own previous reading of each container: (read epoch, {"read", "cpu_stats"}),
         # the "pre" of a sample that has no precpu (one-shot, a stream's first sample).
         self._prev: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._lane_seq = 0
         self._gaps: deque[float] = deque(maxlen=64)  # streamed read-to-read gaps
 
         self._listeners: list[StatsListener] = []
@@ -521,7 +522,10 @@ class StatsHub:
 
     async def _sampler(self, cid: str) -> None:
         """One on-screen row that is not streamed: a one-shot request every p cycles."""
-        lane = f"sample:{cid}"
+        # A lane of its own: a sampler started for the same row while this one unwinds
+        # must not have its connection closed by this one's finally.
+        self._lane_seq += 1
+        lane = f"sample:{cid}:{self._lane_seq}"
         delay = self.retry_min
         last_read: float | None = None
         me = asyncio.current_task()
@@ -600,11 +604,12 @@ class StatsHub:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._refresh_wake.wait(), timeout=timeout)
                     continue
+                # With a recent reading of our own, one-shot (one sample) gives CPU%;
+                # without, stream=false (two samples) primes precpu for us.
+                last = self._touched.get(cid, -math.inf)
+                one_shot = cid in self._prev and self._now() - last <= self._pre_window()
                 self._inflight.add(cid)
                 self._touched[cid] = self._now()  # an error must not make it due again at once
-                # With an earlier reading of our own, one-shot (one sample) gives CPU%;
-                # without, stream=false (two samples) primes precpu for us.
-                one_shot = cid in self._prev
                 try:
                     raw = await self.client.stats_once(cid, one_shot=one_shot, lane=lane)
                 except EngineError as exc:
@@ -634,7 +639,11 @@ class StatsHub:
         cpu_stats = raw.get("cpu_stats")
         if read_at is not None and isinstance(cpu_stats, dict):
             prev = self._prev.get(cid)
-            if sample.cpu_percent is None and prev is not None and prev[0] < read_at:
+            if (
+                sample.cpu_percent is None
+                and prev is not None
+                and 0 < read_at - prev[0] <= self._pre_window()
+            ):
                 # No precpu (one-shot, a stream's first sample): our own previous reading
                 # of this container is the "pre", as the CLI's formula expects. Linux:
                 # the host's counter must have moved, or the formula would say 0%.
@@ -660,6 +669,16 @@ class StatsHub:
         self._latest[cid] = sample
         self._mark(cid)
         return read_at
+
+    def _pre_window(self) -> float:
+        """How old our previous reading may be to serve as "pre": longer than any planned
+        spacing, but a row scrolled back after minutes must not show CPU averaged over
+        those minutes as a fresh figure."""
+        return max(
+            (MAX_PERIOD + 1) * self.cycle_estimate(),
+            2 * self.refresh_interval,
+            2 * self.podman_interval,
+        )
 
     def _forget_figure(self, cid: str) -> None:
         had = self._latest.pop(cid, None) is not None
