@@ -383,6 +383,36 @@ async def test_system_screen_name_filter_moves_the_cursor_once(
         assert moves == 1
 
 
+async def test_system_screen_look_back_burst_follows_once_per_update(
+    sim: SimEngine, client: DockerClient
+) -> None:
+    # A look back replays its events in one burst: the cursor follows the newest once per
+    # screen update, not once per row (each move measures every row above it).
+    for i in range(120):
+        await client.create_volume(f"burst-{i:03d}")
+    screen = SystemScreen(client)
+    async with Host(screen).run_test(size=(140, 50)) as pilot:
+        await pilot.pause(0.2)
+        events = screen.query_one("#events-table", DataTable)
+        moves = 0
+        move_cursor = events.move_cursor
+
+        def counting(**kw: Any) -> None:
+            nonlocal moves
+            moves += 1
+            move_cursor(**kw)
+
+        events.move_cursor = counting  # type: ignore[method-assign]
+        screen.query_one("#ev-since", Select).value = 300
+        await pilot.pause(0.5)
+        names = [str(events.get_row_at(i)[3]) for i in range(events.row_count)]
+        assert [n for n in names if n.startswith("burst-")] == [
+            f"burst-{i:03d}" for i in range(120)
+        ]
+        assert events.cursor_row == events.row_count - 1
+        assert 1 <= moves < 20
+
+
 # ------------------------------------------------------------------ build
 
 

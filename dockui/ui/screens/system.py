@@ -95,6 +95,7 @@ class SystemScreen(Screen[None]):
         # Every event the current stream delivered, so the name filter can re-filter them.
         self._received: deque[Event] = deque(maxlen=MAX_EVENTS)
         self._clock_offset = 0.0  # engine clock minus ours, from /info
+        self._follow_pending = False
 
     def compose(self) -> ComposeResult:
         yield Label("", id="system-error")
@@ -215,7 +216,7 @@ class SystemScreen(Screen[None]):
         needle = self._needle()
         for event in self._received:
             if event_matches(event, needle):
-                self._add_event(table, event, follow=False)
+                self._add_event(table, event)
         # One cursor move for the lot: each move measures every row above the cursor,
         # so following row by row cost O(rows^2) (~1 s a keystroke at 2000 events).
         if table.row_count:
@@ -236,12 +237,26 @@ class SystemScreen(Screen[None]):
                 self._received.append(event)
                 if event_matches(event, self._needle()):
                     self._add_event(table, event)
+                    self._follow_soon(table)
         except EngineError as exc:
             self._error(f"The events stream stopped: {exc}")
 
-    def _add_event(self, table: DataTable[Text], event: Event, *, follow: bool = True) -> None:
-        """Append one event row (dropping the oldest past MAX_EVENTS); `follow` moves the
-        cursor to it, so a live stream keeps the newest event in view."""
+    def _follow_soon(self, table: DataTable[Text]) -> None:
+        """Move the cursor to the newest row once per screen update: a look back replays
+        up to MAX_EVENTS events in a burst, and a move per row costs O(rows^2)."""
+        if self._follow_pending:
+            return
+        self._follow_pending = True
+
+        def follow() -> None:
+            self._follow_pending = False
+            if table.row_count:
+                table.move_cursor(row=table.row_count - 1)
+
+        self.call_after_refresh(follow)
+
+    def _add_event(self, table: DataTable[Text], event: Event) -> None:
+        """Append one event row, dropping the oldest past MAX_EVENTS."""
         when = datetime.fromtimestamp(event.time_nano / 1e9).strftime("%Y-%m-%d %H:%M:%S")
         self.events_seen += 1
         table.add_row(
@@ -254,8 +269,6 @@ class SystemScreen(Screen[None]):
         )
         if table.row_count > MAX_EVENTS:
             table.remove_row(f"ev{self.events_seen - MAX_EVENTS}")
-        if follow:
-            table.move_cursor(row=table.row_count - 1)
 
     def action_back(self) -> None:
         self.dismiss(None)
