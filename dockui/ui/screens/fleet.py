@@ -39,6 +39,7 @@ from dockui.sanitize import clean, safe_text
 from dockui.state.fleet import EngineOverview, Fleet
 from dockui.state.fleet_stats import EngineUsage, FleetStats
 from dockui.state.model import CONTAINERS, IMAGES, STATUS, Change, ConnState, EngineModel
+from dockui.ui.panes.table import Cells, Column, DiffTable
 
 # Listener calls arrive in bursts (one per event batch per engine); one repaint per burst.
 COALESCE = 0.05
@@ -220,7 +221,12 @@ class FleetScreen(Screen[None]):
         self._pending_stats: dict[str, set[str]] = {}
         self._stats_scheduled = False
         self._rows: dict[str, tuple[EngineModel, str]] = {}
-        self._cells: dict[str, tuple[str, ...]] = {}
+        self._cells: dict[str, Cells] = {}
+        # (engine, name) of each row, and the rows in that order: the order is derived
+        # again only when a row comes, goes or changes its place, not on every change.
+        self._places: dict[str, tuple[str, str]] = {}
+        self._order: list[str] = []
+        self._banners: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._pending: dict[str, set[str] | None] = {}
         self._flush_scheduled = False
         self._settled = False
@@ -231,48 +237,53 @@ class FleetScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="fleet-warnings")
         yield Static(id="fleet-notes")
-        overview: DataTable[Text] = DataTable(id="fleet-overview", cursor_type="row")
+        # DiffTables: a change re-renders only its own cells and lines (DataTable's
+        # update_cell re-renders every visible cell, which live stats did 4 times a
+        # second on the 40-odd rows on screen).
+        overview = DiffTable(self._overview_columns(), id="fleet-overview")
         overview.border_title = "engines"
         yield overview
-        table: DataTable[Text] = DataTable(id="fleet-containers", cursor_type="row")
+        table = DiffTable(self._container_columns(), id="fleet-containers")
         table.border_title = "containers"
         yield table
         yield Footer()
 
-    def on_mount(self) -> None:
-        self._live = True
-        overview = self.query_one("#fleet-overview", DataTable)
+    def _overview_columns(self) -> list[Column]:
         cols = [
-            ("ENGINE", "engine"),
-            ("URL", "url"),
-            ("KIND", "kind"),
-            ("VERSION", "version"),
-            ("API", "api"),
-            ("CONTAINERS", "containers"),
-            ("IMAGES", "images"),
-            ("CPUS", "cpus"),
-            ("MEMORY", "memory"),
+            Column("engine", "ENGINE"),
+            Column("url", "URL"),
+            Column("kind", "KIND"),
+            Column("version", "VERSION"),
+            Column("api", "API"),
+            Column("containers", "CONTAINERS"),
+            Column("images", "IMAGES"),
+            Column("cpus", "CPUS"),
+            Column("memory", "MEMORY"),
         ]
         if self.totals is not None:
-            cols += [("CPU USE", "cpu_use"), ("MEM USE", "mem_use")]
-        cols.append(("STATE", "state"))
-        for label, key in cols:
-            overview.add_column(label, key=key)
-        for m in self.fleet.models:
-            overview.add_row(*self._overview_cells(m, None), key=m.name)
-        table = self.query_one("#fleet-containers", DataTable)
-        for label, key in (
-            ("ENGINE", "engine"),
-            ("NAME", "name"),
-            ("IMAGE", "image"),
-            ("STATE", "state"),
-            ("STATUS", "status"),
-        ):
-            table.add_column(label, key=key)
+            cols += [Column("cpu_use", "CPU USE"), Column("mem_use", "MEM USE")]
+        cols.append(Column("state", "STATE"))
+        return cols
+
+    def _container_columns(self) -> list[Column]:
+        cols = [
+            Column("engine", "ENGINE"),
+            Column("name", "NAME"),
+            Column("image", "IMAGE"),
+            Column("state", "STATE"),
+            Column("status", "STATUS"),
+        ]
         if self.stats is not None:
-            table.add_column("CPU", key="cpu", width=CPU_WIDTH)
-            table.add_column("MEM", key="mem", width=MEM_WIDTH)
-        table.add_column("ID", key="id")
+            cols += [Column("cpu", "CPU", CPU_WIDTH), Column("mem", "MEM", MEM_WIDTH)]
+        cols.append(Column("id", "ID"))
+        return cols
+
+    def on_mount(self) -> None:
+        self._live = True
+        overview = self.query_one("#fleet-overview", DiffTable)
+        names = [m.name for m in self.fleet.models]
+        overview.apply(names, {m.name: self._overview_cells(m, None) for m in self.fleet.models})
+        table = self.query_one("#fleet-containers", DiffTable)
         self._unlisten = self.fleet.add_listener(self._on_change)
         if self.stats is not None:
             unlisten_stats = self.stats.add_listener(self._on_samples)
@@ -369,17 +380,12 @@ class FleetScreen(Screen[None]):
 
     # ------------------------------------------------------------------ stats
 
-    def _visible_keys(self, table: DataTable[Text]) -> list[str]:
-        start = int(table.scroll_y)
-        height = max(table.scrollable_content_region.height, 1)
-        return [r.key.value for r in table.ordered_rows[start : start + height] if r.key.value]
-
     def _feed_stats(self) -> None:
         """Hand the rows on screen and the selection to their engines' hubs."""
         table = self._stats_table()
         if table is None or self.stats is None:
             return
-        keys = self._visible_keys(table)
+        keys = table.visible_keys()
         rows = [self._rows[k] for k in keys if k in self._rows]
         self.stats.set_visible(rows)
         picked = self.selected()
@@ -394,18 +400,18 @@ class FleetScreen(Screen[None]):
         for name, ids in by_model.items():
             self._refresh_stats_cells(self.fleet.model(name), ids)
 
-    def _stats_table(self) -> DataTable[Text] | None:
+    def _stats_table(self) -> DiffTable | None:
         """The container table while stats may be drawn into it (not while it goes)."""
         if not self._live:
             return None
         try:
-            return self.query_one("#fleet-containers", DataTable)
+            return self.query_one("#fleet-containers", DiffTable)
         except NoMatches:  # the screen is being removed: children go before on_unmount
             return None
 
     def _on_samples(self, model: EngineModel, ids: set[str]) -> None:
-        # Any update_cell repaints every visible row of a DataTable, and each engine's
-        # hub reports on its own clock: gather them into one repaint per STATS_REPAINT.
+        # Each engine's hub reports on its own clock: gather them into one table update
+        # per STATS_REPAINT, as the dashboard's hub reports at most 4 times a second.
         self._pending_stats.setdefault(model.name, set()).update(ids)
         if not self._stats_scheduled and self._live:
             self._stats_scheduled = True
@@ -420,38 +426,37 @@ class FleetScreen(Screen[None]):
             except KeyError:
                 continue
             # Rows off screen (refreshed slowly for the totals) are redrawn when they
-            # come into view (_feed_stats); drawing them now would repaint for nothing.
+            # come into view (_feed_stats); rebuilding their cells now is work for nothing.
             shown = {cid for cid in ids if row_key(model, cid) in self._shown}
             if shown:
                 self._refresh_stats_cells(model, shown)
 
     def _refresh_stats_cells(self, model: EngineModel, ids: set[str]) -> None:
-        """Rebuild only the CPU/MEM cells of those rows that changed."""
+        """Rebuild the CPU/MEM cells of those rows; the table repaints the ones that moved."""
         table = self._stats_table()
         if table is None:
             return
-        first = [c.key for c in table.ordered_columns].index("cpu")
+        first = [c.key for c in table.spec].index("cpu")
+        changed: set[str] = set()
         for cid in ids:
             key = row_key(model, cid)
             old = self._cells.get(key)
             c = model.containers.get(cid)
             if old is None or c is None:
                 continue
-            cells = self._stats_cells(model, c)
-            sig = tuple(f"{t.plain}\0{t.style}" for t in cells)
-            if sig == old[first : first + 2]:
-                continue
-            for i, col in enumerate(("cpu", "mem")):
-                if sig[i] != old[first + i]:
-                    table.update_cell(key, col, cells[i])
-            self._cells[key] = (*old[:first], *sig, *old[first + 2 :])
+            self._cells[key] = (*old[:first], *self._stats_cells(model, c), *old[first + 2 :])
+            changed.add(key)
+        if changed:
+            # The order stands: only these rows are compared, and only cells whose text
+            # or style moved are re-rendered (none at all for rows scrolled away).
+            table.apply(self._order, self._cells, changed)
 
     def _flush(self) -> None:
         self._flush_scheduled = False
         pending, self._pending = self._pending, {}
-        table = self.query_one("#fleet-containers", DataTable)
-        col_keys = [c.key for c in table.ordered_columns]
-        added = False
+        table = self.query_one("#fleet-containers", DiffTable)
+        changed: set[str] = set()
+        reorder = False
         for name, ids in pending.items():
             try:
                 model = self.fleet.model(name)
@@ -465,23 +470,28 @@ class FleetScreen(Screen[None]):
                 c = model.containers.get(cid)
                 if c is None:
                     if self._rows.pop(key, None) is not None:
-                        self._cells.pop(key, None)
-                        table.remove_row(key)
+                        del self._cells[key], self._places[key]
+                        reorder = True
                     continue
                 cells = self._container_cells(model, c)
-                sig = tuple(f"{t.plain}\0{t.style}" for t in cells)
-                old = self._cells.get(key)
-                if old is None:
-                    table.add_row(*cells, key=key)
-                    self._rows[key] = (model, cid)
-                    added = True
-                elif old != sig:
-                    for i, (was, now) in enumerate(zip(old, sig, strict=True)):
-                        if was != now:
-                            table.update_cell(key, col_keys[i], cells[i])
-                self._cells[key] = sig
-        if added:
-            self._sort(table)
+                self._rows[key] = (model, cid)
+                self._cells[key] = cells
+                changed.add(key)
+                # Sorted by engine then name: a rename moves its row too.
+                place = (cells[0].plain, cells[1].plain)
+                if self._places.get(key) != place:
+                    self._places[key] = place
+                    reorder = True
+        if reorder:
+            places = self._places
+            self._order = sorted(places, key=lambda k: (places[k], k))
+        if changed or reorder:
+            # DiffTable keeps the cursor on its row whatever moved.
+            table.apply(self._order, self._cells, changed)
+            if reorder and not self._settled and self._order:
+                # Engines were still delivering their first lists: stay at the top
+                # instead of following whichever row happened to be first a moment ago.
+                table.move_cursor(row=0, animate=False)
         if pending:
             self._feed_stats()
         # Settled once every engine has delivered its first list (or failed) and that
@@ -489,34 +499,13 @@ class FleetScreen(Screen[None]):
         self._settled = self._settled or self._first_fill_done()
         self._refresh_overview()
 
-    def _sort(self, table: DataTable[Text]) -> None:
-        # sort() keeps the cursor's index, not its row: find the row again afterwards.
-        current = self._selected_key(table)
-        table.sort("engine", "name", key=lambda cells: (cells[0].plain, cells[1].plain))
-        if not self._settled:
-            # Engines were still delivering their first lists: stay at the top instead
-            # of following whichever row happened to be first a moment ago.
-            table.move_cursor(row=0, animate=False)
-        elif current is not None and current in self._rows:
-            table.move_cursor(row=table.get_row_index(current), animate=False)
-
     def _first_fill_done(self) -> bool:
         return all(
             m.synced.is_set() or m.state in (ConnState.DOWN, ConnState.RECONNECTING)
             for m in self.fleet.models
         )
 
-    @staticmethod
-    def _selected_key(table: DataTable[Text]) -> str | None:
-        if table.row_count == 0:
-            return None
-        try:
-            rk = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # cursor outside the rows (table just emptied)
-            return None
-        return rk.value
-
-    def _overview_cells(self, m: EngineModel, ov: EngineOverview | None) -> list[Text]:
+    def _overview_cells(self, m: EngineModel, ov: EngineOverview | None) -> Cells:
         cells = [
             safe_text(m.name),
             safe_text(m.client.target.url),
@@ -547,7 +536,7 @@ class FleetScreen(Screen[None]):
                     usage = None
             cells += usage_cells(usage)
         cells.append(self._state_cell(m))
-        return cells
+        return tuple(cells)
 
     @staticmethod
     def _state_cell(m: EngineModel) -> Text:
@@ -566,16 +555,26 @@ class FleetScreen(Screen[None]):
         return Text(f"down ({retry}): {why}", style="bold red")
 
     def _refresh_overview(self) -> None:
-        overview = self.query_one("#fleet-overview", DataTable)
-        col_keys = [c.key for c in overview.ordered_columns]
+        overview = self.query_one("#fleet-overview", DiffTable)
         rows = self.fleet.overview()
-        for m, ov in zip(self.fleet.models, rows, strict=True):
-            for i, cell in enumerate(self._overview_cells(m, ov)):
-                if overview.get_cell(m.name, col_keys[i]) != cell:
-                    overview.update_cell(m.name, col_keys[i], cell, update_width=True)
+        cells = {
+            m.name: self._overview_cells(m, ov)
+            for m, ov in zip(self.fleet.models, rows, strict=True)
+        }
+        # Only cells whose text or style moved are re-rendered (the countdown of a down
+        # engine, totals); a tick where nothing moved paints nothing.
+        overview.apply([m.name for m in self.fleet.models], cells)
         self._refresh_banners(rows)
 
     def _refresh_banners(self, rows: list[EngineOverview]) -> None:
+        # Static.update lays the screen out again: only when what they say changed.
+        said = (
+            tuple(f"{r.name}\0{r.url}" for r in rows if r.insecure),
+            tuple(r.name for r in rows if r.podman),
+        )
+        if said == self._banners:
+            return
+        self._banners = said
         warnings = [
             Content.assemble(
                 "⚠ unencrypted: ",
@@ -600,7 +599,7 @@ class FleetScreen(Screen[None]):
 
     def selected(self) -> tuple[EngineModel, ContainerSummary] | None:
         """The selected container and the engine it lives on."""
-        key = self._selected_key(self.query_one("#fleet-containers", DataTable))
+        key = self.query_one("#fleet-containers", DiffTable).current_key()
         if key is None or key not in self._rows:
             return None
         model, cid = self._rows[key]
@@ -667,10 +666,10 @@ class FleetScreen(Screen[None]):
 
     def action_retry(self) -> None:
         """Skip the backoff wait of the selected engine (overview row, else container's)."""
-        overview = self.query_one("#fleet-overview", DataTable)
+        overview = self.query_one("#fleet-overview", DiffTable)
         model: EngineModel | None = None
         if overview.has_focus:
-            key = self._selected_key(overview)
+            key = overview.current_key()
             model = self.fleet.model(key) if key else None
         elif (picked := self.selected()) is not None:
             model = picked[0]
