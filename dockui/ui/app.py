@@ -21,6 +21,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from dockui.engine.client import DockerClient
@@ -148,6 +149,7 @@ class DockuiApp(App[None]):
         self.panes["containers"].table.focus()
         self._on_status()
         self.set_interval(1.0, self._tick)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if len(self.targets) > 1:
             self.action_fleet()
 
@@ -213,8 +215,27 @@ class DockuiApp(App[None]):
         else:
             self._apply_timer = self.set_timer(wait, self._apply_pending)
 
+    def _dashboard_covered(self) -> bool:
+        """Whether a full screen (fleet, detail, engine, ...) hides the dashboard; modals
+        leave it in view. Textual still repaints the screen under the top one, so updates
+        applied to a hidden dashboard cost the loop for nothing."""
+        for screen in reversed(self.screen_stack):
+            if not isinstance(screen, ModalScreen):
+                return screen is not self.screen_stack[0]
+        return False
+
+    def _screen_changed(self, _screen: object) -> None:
+        if not self._dashboard_covered():
+            self._schedule_apply()  # what was held while it was hidden, and the header
+
     def _apply_pending(self) -> None:
         self._apply_timer = None
+        if self._dashboard_covered():
+            # Held until the dashboard shows again (screen_change_signal); the hub still
+            # learns which containers run, which the covering screen may need.
+            if CONTAINERS in self._pending:
+                self._feed_hub()
+            return
         self._last_apply = time.monotonic()
         pending, self._pending = self._pending, {}
         stats, self._pending_stats = self._pending_stats, set()
@@ -362,6 +383,8 @@ class DockuiApp(App[None]):
     # ------------------------------------------------------------------ header
 
     def _update_header(self) -> None:
+        if self._dashboard_covered():
+            return  # redrawn when the dashboard shows again
         m = self.model
         text = Text()
         text.append(" dockui ", style="bold reverse")
