@@ -7,8 +7,11 @@ Each model keeps the raw dict (`raw`) for inspect views; every accessor survives
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from dockui.engine.status_age import aged_status
 
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
@@ -74,6 +77,8 @@ class ContainerSummary:
     labels: dict[str, str]
     networks: tuple[str, ...]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    # When the engine worded `status` (our clock): the text ages from there.
+    listed_at: float = field(default_factory=time.time, repr=False, compare=False)
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> ContainerSummary:
@@ -116,6 +121,10 @@ class ContainerSummary:
     @property
     def name(self) -> str:
         return self.names[0] if self.names else self.id[:12]
+
+    def status_at(self, now: float) -> str:
+        """The Status text as the engine would word it at `now` (epoch seconds)."""
+        return aged_status(self.status, now - self.listed_at)
 
     @property
     def short_id(self) -> str:

@@ -340,9 +340,21 @@ class DockuiApp(App[None]):
             self.pop_screen()
 
     def _tick(self) -> None:
-        # Only the header's reconnect countdown moves with time.
+        # The header's reconnect countdown and the rows' "Up 5 minutes" move with time.
         if self.model.state != ConnState.LIVE:
             self._update_header()
+        self._age_statuses()
+
+    def _age_statuses(self) -> None:
+        """Re-word the Status of the rows on screen: the engine worded it at list time,
+        and no event comes for a container that just keeps running. The table diff
+        repaints only the cells whose text moved."""
+        if self._dashboard_covered():
+            return  # the first tick after it shows again catches up
+        containers = self.model.containers
+        ids = frozenset(k for k in self.containers_pane.table.visible_keys() if k in containers)
+        if ids:
+            self._on_change(Change(CONTAINERS, ids=ids))
 
     # ------------------------------------------------------------------ stats hub
 
