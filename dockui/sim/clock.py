@@ -67,34 +67,6 @@ def rfc3339_seconds(t: float) -> str:
     return _dt.datetime.fromtimestamp(int(t), _dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def human_duration(seconds: float) -> str:
-    """go-units HumanDuration, which produces the "Up 2 hours" text of `docker ps`."""
-    s = int(seconds)
-    if s < 1:
-        return "Less than a second"
-    if s == 1:
-        return "1 second"
-    if s < 60:
-        return f"{s} seconds"
-    minutes = int(seconds / 60)
-    if minutes == 1:
-        return "About a minute"
-    if minutes < 60:
-        return f"{minutes} minutes"
-    hours = round(seconds / 3600)
-    if hours == 1:
-        return "About an hour"
-    if hours < 48:
-        return f"{hours} hours"
-    if hours < 24 * 7 * 2:
-        return f"{hours // 24} days"
-    if hours < 24 * 30 * 2:
-        return f"{hours // 24 // 7} weeks"
-    if hours < 24 * 365 * 2:
-        return f"{hours // 24 // 30} months"
-    return f"{int(seconds / 3600) // 24 // 365} years"
-
-
 def parse_timestamp(value: str, now: float) -> float:
     """Parse a `since`/`until` value: unix seconds[.nanos], an RFC 3339 time, or a Go
     duration such as `10m` meaning that long before now (the prune/logs forms)."""

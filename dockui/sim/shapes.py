@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .clock import ZERO_TIME, human_duration, rfc3339_seconds, rfc3339nano
+from dockui.engine.status_age import human_duration
+
+from .clock import ZERO_TIME, rfc3339_seconds, rfc3339nano
 from .objects import Container, Endpoint, Image, Network, Volume
 from .state import SimState
 from .versions import Version
